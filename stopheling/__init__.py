@@ -1,0 +1,1 @@
+"""stopheling: check whether second-hand goods are registered as stolen."""
