@@ -1,0 +1,43 @@
+"""Create and verify API tokens."""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from ..errors import InvalidInput
+from ..reference.models import PoliceUnit
+from .models import ApiToken
+
+
+def hash_token(token: str) -> str:
+    return hashlib.sha256(token.encode("utf-8")).hexdigest()
+
+
+def create_token(
+    session: Session, *, kind: str, police_unit: str | None = None, label: str = ""
+) -> str:
+    """Store a new token's hash and return the token (shown once, never stored)."""
+    if kind == "police":
+        if police_unit is None or session.get(PoliceUnit, police_unit) is None:
+            raise InvalidInput(f"Unknown police unit: {police_unit!r}.", code="unknown_police_unit")
+    prefix = {"police": "shp", "app": "sha"}[kind]
+    token = f"{prefix}_{secrets.token_urlsafe(32)}"
+    session.add(
+        ApiToken(token_hash=hash_token(token), kind=kind, police_unit_code=police_unit, label=label)
+    )
+    session.flush()
+    return token
+
+
+def find_token(session: Session, token: str | None, kind: str) -> ApiToken | None:
+    """The active token of ``kind`` for ``token``, or None."""
+    if not token or len(token) > 200:
+        return None
+    row = session.scalar(select(ApiToken).where(ApiToken.token_hash == hash_token(token)))
+    if row is None or row.kind != kind or row.revoked_at is not None:
+        return None
+    return row

@@ -1,0 +1,140 @@
+"""The `stopheling` command: Flask's commands (run, db upgrade, …) plus our own."""
+
+from __future__ import annotations
+
+import os
+import sys
+import time
+from typing import IO, Any
+
+import click
+from flask import Flask
+from flask.cli import FlaskGroup, with_appcontext
+from sqlalchemy import select
+
+from .extensions import db
+
+
+def _create_app() -> Flask:
+    from .app import create_app
+
+    return create_app()
+
+
+main = FlaskGroup(create_app=_create_app, help="stopheling: the stolen-goods check.")
+
+
+def register(app: Flask) -> None:
+    for command in (import_stolen, create_token, demo):
+        app.cli.add_command(command)
+
+
+class Progress:
+    """A one-line progress report on a terminal: items, rate and time left."""
+
+    def __init__(self, stream: IO[Any], total_bytes: int | None) -> None:
+        self.stream, self.total, self.started = stream, total_bytes, time.monotonic()
+        self.enabled = sys.stderr.isatty()
+
+    def update(self, items: int, rejected: int) -> None:
+        if not self.enabled:
+            return
+        elapsed = max(time.monotonic() - self.started, 1e-6)
+        line = f"{items:,} items, {rejected:,} rejected, {items / elapsed:,.0f}/s"
+        if self.total:
+            done = self.stream.tell() / self.total
+            left = elapsed / done - elapsed if done > 0 else 0
+            line += f", {done:.0%}, {left:,.0f} s left"
+        click.echo("\r" + line.ljust(70), nl=False, err=True)
+
+    def finish(self) -> None:
+        if self.enabled:
+            click.echo(err=True)
+
+
+@click.command("import-stolen")
+@click.argument("path", type=click.Path(exists=True, dir_okay=False, allow_dash=True))
+@click.option("--batch-size", default=1000, show_default=True)
+@with_appcontext
+def import_stolen(path: str, batch_size: int) -> None:
+    """Import stolen items from an NDJSON file (one JSON object a line)."""
+    from .stolen.register import import_lines
+
+    stream = sys.stdin.buffer if path == "-" else open(path, "rb")  # noqa: SIM115
+    total = None if path == "-" else os.path.getsize(path)
+    progress = Progress(stream, total)
+
+    def committed(report: Any) -> None:
+        db.session.commit()
+        progress.update(report.created + report.updated + report.unchanged, report.rejected)
+
+    def rejected(error: dict[str, Any]) -> None:
+        if progress.enabled:
+            click.echo(err=True)
+        click.echo(f"line {error['line']}: {error['code']}: {error['message']}", err=True)
+
+    with stream:
+        report = import_lines(
+            db.session, stream, actor=f"cli:{os.path.basename(path)}", batch_size=batch_size,
+            after_batch=committed, on_error=rejected,
+        )  # fmt: skip
+    progress.finish()
+    click.echo(
+        f"created {report.created}, updated {report.updated}, unchanged {report.unchanged}, "
+        f"rejected {report.rejected}"
+    )
+    if report.rejected:
+        sys.exit(1)
+
+
+@click.command("create-token")
+@click.option("--police-unit", help="The unit's code (see stopheling/data/police_units.csv).")
+@click.option("--app", "app_name", help="Create an app key (X-API-Key) with this label instead.")
+@with_appcontext
+def create_token(police_unit: str | None, app_name: str | None) -> None:
+    """Print a new API token; only its hash is stored, so it is shown this once."""
+    from .accounts.tokens import create_token as create
+    from .errors import StophelingError
+
+    if bool(police_unit) == bool(app_name):
+        raise click.UsageError("Give exactly one of --police-unit CODE or --app NAME.")
+    try:
+        if police_unit:
+            token = create(db.session, kind="police", police_unit=police_unit.upper())
+        else:
+            token = create(db.session, kind="app", label=app_name or "")
+    except StophelingError as exc:
+        raise click.ClickException(exc.message) from None
+    db.session.commit()
+    click.echo(token)
+
+
+@click.command("demo")
+@click.option("--items", "count", default=12_000, show_default=True)
+@with_appcontext
+def demo(count: int) -> None:
+    """Load invented stolen items (idempotent) and print a few identifiers to try."""
+    from .stolen import demo as demo_data
+    from .stolen.models import StolenItem
+    from .stolen.register import get_item, import_lines, set_status
+
+    report = import_lines(db.session, demo_data.ndjson(count), actor="demo")
+    db.session.commit()
+    click.echo(f"demo data: {report.created} created, {report.unchanged + report.updated} already there")
+    examples = {}
+    for kind in ("imei", "serial", "frame", "plate", "vin"):
+        examples[kind] = db.session.scalars(
+            select(StolenItem).where(StolenItem.kind == kind, StolenItem.source_id.like("DEMO-%"))
+            .order_by(StolenItem.source_id).limit(2)
+        ).all()  # fmt: skip
+    recovered = examples["serial"][1]
+    set_status(db.session, get_item(db.session, recovered.ref, unit=None), "recovered", actor="demo")
+    db.session.commit()
+    click.echo("Try these on the home page:")
+    for kind, rows in examples.items():
+        click.echo(f"  {kind:7} {rows[0].identifier}")
+    imei = examples["imei"][0].identifier
+    click.echo(f"  spaced  {imei[:2]} {imei[2:8]} {imei[8:14]} {imei[14]}  (the IMEI above, as printed)")
+    serial = examples["serial"][0].identifier
+    click.echo(f"  near    {serial[:-1] + ('X' if serial[-1] != 'X' else 'Y')}  (one character off)")
+    click.echo(f"  recovered {recovered.identifier}  (no longer flagged)")

@@ -1,0 +1,64 @@
+"""Configuration: defaults in code, overridden by environment variables (STOPHELING_*,
+DATABASE_URL, REDIS_URL, SECRET_KEY). Refuses a development secret in production."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import Any
+
+DEV_SECRET = "dev-only-not-secret"  # noqa: S105 - refused outside development
+DEFAULT_INSTANCE = Path(os.environ.get("STOPHELING_INSTANCE", Path.cwd() / "instance"))
+
+
+def _int(name: str, default: int) -> int:
+    return int(os.environ.get(name, default))
+
+
+def from_environment() -> dict[str, Any]:
+    """Every setting with its default; the README lists them."""
+    env = os.environ.get("STOPHELING_ENV", "development")
+    return {
+        "ENV_NAME": env,
+        "SECRET_KEY": os.environ.get("SECRET_KEY", DEV_SECRET),
+        "SQLALCHEMY_DATABASE_URI": normalize_database_url(
+            os.environ.get("DATABASE_URL", f"sqlite:///{DEFAULT_INSTANCE / 'stopheling.sqlite3'}")
+        ),
+        "RATELIMIT_STORAGE_URI": os.environ.get("REDIS_URL", "memory://"),
+        "CHECK_RATE_LIMIT": os.environ.get("STOPHELING_CHECK_RATE_LIMIT", "60/minute;2000/day"),
+        "CHECK_RATE_LIMIT_APP": os.environ.get("STOPHELING_CHECK_RATE_LIMIT_APP", "6000/minute"),
+        "SCAN_RATE_LIMIT": os.environ.get("STOPHELING_SCAN_RATE_LIMIT", "20/minute"),
+        # Any request body; the scan limit below is the contract's (413 above it).
+        "MAX_CONTENT_LENGTH": _int("STOPHELING_MAX_REQUEST_BYTES", 11 * 1024 * 1024),
+        "SCAN_MAX_BYTES": _int("STOPHELING_SCAN_MAX_BYTES", 10 * 1024 * 1024),
+        "SCAN_MAX_PIXELS": _int("STOPHELING_SCAN_MAX_PIXELS", 40_000_000),
+        "SCAN_CONCURRENCY": _int("STOPHELING_SCAN_CONCURRENCY", 1),
+        "OCR_ENGINE": os.environ.get("STOPHELING_OCR_ENGINE", "rapidocr"),
+        "IMPORT_MAX_BYTES": _int("STOPHELING_IMPORT_MAX_BYTES", 512 * 1024 * 1024),
+        "TRUSTED_PROXIES": _int("STOPHELING_TRUSTED_PROXIES", 0),
+        "BABEL_DEFAULT_LOCALE": "nl",
+        "LANGUAGES": ("nl", "en"),
+        "SESSION_COOKIE_SECURE": env == "production",
+        "SESSION_COOKIE_HTTPONLY": True,
+        "SESSION_COOKIE_SAMESITE": "Lax",
+        "OPENAPI_VERSION": "3.1.0",
+        "SYNC_LOCAL_SPEC": False,
+        "VALIDATION_ERROR_STATUS_CODE": 400,
+    }
+
+
+def normalize_database_url(url: str) -> str:
+    """Accept the usual postgres:// and postgresql:// forms; we drive psycopg 3."""
+    for prefix in ("postgres://", "postgresql://"):
+        if url.startswith(prefix):
+            return "postgresql+psycopg://" + url[len(prefix) :]
+    return url
+
+
+def check(config: dict[str, Any]) -> None:
+    """Fail fast on settings that must never reach production."""
+    if config.get("ENV_NAME") == "production":
+        if config.get("SECRET_KEY") in (None, "", DEV_SECRET) or len(config["SECRET_KEY"]) < 32:
+            raise RuntimeError("SECRET_KEY must be set to a long random value in production.")
+        if config.get("RATELIMIT_STORAGE_URI", "").startswith("memory"):
+            raise RuntimeError("Set REDIS_URL in production so that app servers share rate limits.")

@@ -1,0 +1,112 @@
+"""The JSON API v1 (shared/api-v1.md). Views translate; services decide."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from apiflask import APIBlueprint
+from flask import current_app, request
+from flask_limiter.util import get_remote_address
+from sqlalchemy import text
+
+from ..errors import InvalidInput, Unavailable, UnsupportedMedia
+from ..extensions import db, limiter
+from ..stolen import lookup, register
+from . import schemas
+from .auth import app_key, current_police_unit, police_actor, police_auth
+
+bp = APIBlueprint("api", __name__, url_prefix="/api/v1", tag="API v1")
+
+
+def _check_limit() -> str:
+    key = "CHECK_RATE_LIMIT_APP" if app_key() else "CHECK_RATE_LIMIT"
+    return str(current_app.config[key])
+
+
+def _check_client() -> str:
+    token = app_key()
+    return f"app:{token.id}" if token else f"ip:{get_remote_address()}"
+
+
+@bp.get("/check")
+@limiter.limit(_check_limit, key_func=_check_client)
+@bp.input(schemas.CheckQuery, location="query", arg_name="args")
+@bp.output(schemas.CheckOut)
+@bp.doc(
+    summary="Check an identifier",
+    description="Is this identifier registered as stolen? Anonymous use is rate limited per "
+    "client address; an app key (X-API-Key) gets its own, higher limit.",
+    responses={400: "q empty or longer than 100 characters", 429: "Rate limited (Retry-After)"},
+)
+def check(args: dict[str, Any]) -> dict[str, Any]:
+    return lookup.check(db.session, args["q"], args["kind"])
+
+
+@bp.post("/stolen")
+@bp.auth_required(police_auth)
+@bp.input(schemas.StolenIn, arg_name="data", validation=False)
+@bp.output(schemas.StolenOut, status_code=201)
+@bp.doc(summary="Register one stolen item", responses={422: "The item is not valid"})
+def create_stolen(data: Any) -> Any:
+    data = request.get_json(silent=True)
+    if data is None:
+        raise InvalidInput("The body must be a JSON object.", code="invalid_json")
+    item = register.create_item(
+        db.session, data, actor=police_actor(), only_unit=current_police_unit()
+    )
+    db.session.commit()
+    return police_item(item)
+
+
+@bp.post("/stolen/import")
+@bp.auth_required(police_auth)
+@bp.output(schemas.ImportOut)
+@bp.doc(
+    summary="Import stolen items (NDJSON)",
+    description="application/x-ndjson, one item a line. Idempotent by (police unit, source_id). "
+    "Bad lines are reported by line number; the good lines are imported.",
+    responses={415: "Not application/x-ndjson", 413: "Too large"},
+)
+def import_stolen() -> Any:
+    if request.mimetype not in ("application/x-ndjson", "application/jsonl"):
+        raise UnsupportedMedia("Send the items as application/x-ndjson.", code="not_ndjson")
+    request.max_content_length = current_app.config["IMPORT_MAX_BYTES"]
+    report = register.import_lines(
+        db.session, request.stream, actor=police_actor(), only_unit=current_police_unit()
+    )
+    db.session.commit()
+    return report.as_dict()
+
+
+@bp.patch("/stolen/<ref>")
+@bp.auth_required(police_auth)
+@bp.input(schemas.StolenPatch, arg_name="data")
+@bp.output(schemas.StolenOut)
+@bp.doc(summary="Change a stolen item's status", responses={404: "Unknown ref (or another unit's)"})
+def patch_stolen(ref: str, data: dict[str, Any]) -> Any:
+    item = register.get_item(db.session, ref, unit=current_police_unit())
+    register.set_status(db.session, item, data["status"], actor=police_actor(), note=data.get("note"))
+    db.session.commit()
+    return police_item(item)
+
+
+def police_item(item: Any) -> dict[str, Any]:
+    """The police's own view: public fields plus status, source_id and case_ref."""
+    return lookup.public_item(item, "exact") | {
+        "status": item.status, "source_id": item.source_id, "case_ref": item.case_ref,
+    }  # fmt: skip
+
+
+ops = APIBlueprint("ops", __name__, tag="Operations")
+
+
+@ops.get("/healthz")
+@ops.output(schemas.HealthOut)
+@ops.doc(summary="Health", responses={503: "The database does not answer"})
+def health() -> Any:
+    try:
+        db.session.execute(text("SELECT 1"))
+    except Exception:  # noqa: BLE001 - any failure means the database does not answer
+        db.session.rollback()
+        raise Unavailable("The database does not answer.", code="database_unavailable") from None
+    return {"status": "ok"}

@@ -1,0 +1,1 @@
+"""The police register of stolen goods: models, import, lookup (uses the matching core)."""

@@ -1,0 +1,141 @@
+"""The check: is this identifier in the stolen register? (rules: matching core)
+
+Every database question here is one an index answers: equality on match_key /
+order_key, the near-match pieces, and the trigram index for containment.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import select, text
+from sqlalchemy.orm import Session
+
+from ..matching import Kind, Outcome, ParsedIdentifier, classify, compare, from_storage, parse
+from ..matching.distance import osa
+from ..matching.index import Probe, probe
+from .models import StolenItem, StolenNearPiece
+
+MAX_MATCHES = 50
+MAX_NEAR = 5
+# Bounds on candidate rows read for near matches: keeps a pathological query (a very
+# common piece) from costing more than a few milliseconds. Exact matches are unbounded
+# by this; only "did you mean" suggestions could be cut short.
+MAX_CANDIDATES = 500
+
+
+@dataclass(frozen=True, slots=True)
+class Found:
+    item: StolenItem
+    outcome: Outcome
+    distance: int
+
+
+def check(session: Session, query: str, kind: str = "auto") -> dict[str, Any]:
+    """The answer of GET /api/v1/check (api-v1.md), for the API and the web page alike."""
+    kinds = classify(query) if kind == "auto" else [Kind(kind)]
+    parsed = [parse(query, k) for k in kinds]
+    matches: list[Found] = []
+    near: list[Found] = []
+    for p in parsed:
+        m, n = lookup(session, p)
+        matches += m
+        near += n
+    seen = {f.item.id for f in matches}
+    near = _best_near([f for f in near if f.item.id not in seen])
+    chosen = next((p for p in parsed if any(f.item.kind == p.kind for f in matches)), parsed[0])
+    return {
+        "query": query,
+        "kind": chosen.kind.value,
+        "normalized": chosen.normalized,
+        "valid": chosen.valid,
+        "flagged": bool(matches),
+        "matches": [public_item(f.item, "exact") for f in matches[:MAX_MATCHES]],
+        "near": [public_item(f.item, "near") for f in near],
+        "display": chosen.display,
+    }
+
+
+def lookup(session: Session, p: ParsedIdentifier) -> tuple[list[Found], list[Found]]:
+    """(matches, near) for one parsed identifier of one kind."""
+    if p.key is None:
+        return [], []
+    pr = probe(p)
+    exact = _items(session, p.kind, StolenItem.match_key == pr.match_key, MAX_MATCHES)
+    candidates = {i.id: i for i in _near_candidates(session, p.kind, pr)}
+    matches: dict[int, Found] = {}
+    near: list[Found] = []
+    for item in [*exact, *candidates.values()]:
+        stored = from_storage(item.kind, item.key, item.segments)
+        outcome = compare(p, stored)
+        if outcome is Outcome.MATCH:
+            matches.setdefault(item.id, Found(item, outcome, 0))
+        elif outcome is Outcome.NEAR:
+            near.append(Found(item, outcome, osa(p.key, item.key, 20)))
+    return list(matches.values()), near
+
+
+def _best_near(found: list[Found]) -> list[Found]:
+    unique = {f.item.id: f for f in found}.values()
+    return sorted(unique, key=lambda f: (f.distance, -f.item.reported_on.toordinal()))[:MAX_NEAR]
+
+
+def _items(session: Session, kind: Kind, condition: Any, limit: int) -> list[StolenItem]:
+    stmt = (
+        select(StolenItem)
+        .where(StolenItem.kind == kind.value, StolenItem.status == "stolen", condition)
+        .limit(limit)
+    )
+    return list(session.scalars(stmt))
+
+
+def _near_candidates(session: Session, kind: Kind, pr: Probe) -> Iterable[StolenItem]:
+    if pr.exact_keys:
+        yield from _items(session, kind, StolenItem.match_key.in_(pr.exact_keys), MAX_CANDIDATES)
+    if pr.order_key:
+        yield from _items(session, kind, StolenItem.order_key == pr.order_key, MAX_CANDIDATES)
+    ids: set[int] = set()
+    if pr.pieces:
+        stmt = (
+            select(StolenNearPiece.item_id)
+            .where(StolenNearPiece.piece.in_(pr.pieces))
+            .distinct()
+            .limit(MAX_CANDIDATES)
+        )
+        ids.update(session.scalars(stmt))
+    if pr.contained_in:
+        ids.update(_containing(session, pr.contained_in))
+    if ids:
+        yield from _items(session, kind, StolenItem.id.in_(ids), MAX_CANDIDATES)
+
+
+def _containing(session: Session, key: str) -> list[int]:
+    """Ids of items whose key contains ``key`` (a trigram index serves it on both databases).
+
+    ``key`` holds only A-Z and 0-9 (the matching core removed everything else), so it
+    can carry no LIKE wildcard nor FTS syntax."""
+    assert key.isalnum() and key.isascii()
+    if session.get_bind().dialect.name == "sqlite":
+        stmt = text("SELECT rowid FROM stolen_contain WHERE stolen_contain MATCH :q LIMIT :n")
+        return list(session.scalars(stmt, {"q": f'"{key}"', "n": MAX_CANDIDATES}))
+    stmt = text("SELECT id FROM stolen_items WHERE key LIKE :q LIMIT :n")
+    return list(session.scalars(stmt, {"q": f"%{key}%", "n": MAX_CANDIDATES}))
+
+
+def public_item(item: StolenItem, match: str) -> dict[str, Any]:
+    """What the public may see of a stolen item: never the case, victim or reporter."""
+    return {
+        "ref": item.ref,
+        "match": match,
+        "kind": item.kind,
+        "identifier": item.normalized,
+        "category": item.category,
+        "brand": item.brand,
+        "model": item.model,
+        "colour": item.colour,
+        "description": item.description,
+        "reported_on": item.reported_on.isoformat(),
+        "police_unit": {"code": item.police_unit.code, "name": item.police_unit.name},
+    }
