@@ -161,21 +161,30 @@ def _insert_new(
     now = utcnow()
     for row in rows:
         row |= {"ref": new_ref(), "status": "stolen", "created_at": now, "updated_at": now}
-    ids = session.scalars(
-        insert(StolenItem).returning(StolenItem.id, sort_by_parameter_order=True), rows
-    ).all()
-    _insert_pieces(session, zip(ids, pieces, strict=True))
+    # A plain executemany (no RETURNING) is several times faster on SQLite; the ids are
+    # read back in one indexed query on the (unit, source_id) key.
+    session.execute(insert(StolenItem.__table__), rows)
+    ids = _ids_of(session, [(r["police_unit_code"], r["source_id"]) for r in rows])
+    _insert_pieces(session, ((ids[(r["police_unit_code"], r["source_id"])], p)
+                             for r, p in zip(rows, pieces, strict=True)))  # fmt: skip
     session.execute(
-        insert(StolenItemEvent),
+        insert(StolenItemEvent.__table__),
         [{"item_id": i, "at": now, "action": "created", "status": "stolen", "actor": actor}
-         for i in ids],
+         for i in ids.values()],
     )  # fmt: skip
+
+
+def _ids_of(session: Session, idents: list[tuple[str, str]]) -> dict[tuple[str, str], int]:
+    stmt = select(StolenItem.police_unit_code, StolenItem.source_id, StolenItem.id).where(
+        tuple_(StolenItem.police_unit_code, StolenItem.source_id).in_(idents)
+    )
+    return {(unit, source): item_id for unit, source, item_id in session.execute(stmt)}
 
 
 def _insert_pieces(session: Session, pairs: Iterable[tuple[int, tuple[str, ...]]]) -> None:
     rows = [{"item_id": item_id, "piece": p} for item_id, pieces in pairs for p in pieces]
     if rows:
-        session.execute(insert(StolenNearPiece), rows)
+        session.execute(insert(StolenNearPiece.__table__), rows)
 
 
 def _update_changed(session: Session, changed: list[Any], actor: str) -> None:
@@ -190,7 +199,7 @@ def _update_changed(session: Session, changed: list[Any], actor: str) -> None:
             session.execute(delete(StolenNearPiece).where(StolenNearPiece.item_id == old.id))
             _insert_pieces(session, [(old.id, pieces)])
     session.execute(
-        insert(StolenItemEvent),
+        insert(StolenItemEvent.__table__),
         [{"item_id": old.id, "at": now, "action": "updated", "status": old.status, "actor": actor}
          for old, _, _ in changed],
     )  # fmt: skip

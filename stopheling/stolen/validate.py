@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any
@@ -16,6 +17,7 @@ OPTIONAL_LIMITS = {
     "description": 2000,
 }  # fmt: skip
 KNOWN_FIELDS = frozenset(REQUIRED) | frozenset(OPTIONAL_LIMITS)
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
 
 
 @dataclass(frozen=True, slots=True)
@@ -44,7 +46,7 @@ def _text(data: dict[str, Any], name: str, limit: int, *, required: bool) -> str
     value = value.strip()
     if len(value) > limit:
         raise _fail("field_too_long", f"The field '{name}' is longer than {limit} characters.")
-    if any(ord(c) < 32 and c not in "\t\n" for c in value):
+    if _CONTROL.search(value):
         raise _fail("invalid_field", f"The field '{name}' contains control characters.")
     return value
 
