@@ -146,8 +146,10 @@ def report(result: dict[str, Any]) -> None:
             cells.append(f"{c['read']:>3d}/{c['images']:<3d} wrong {wrong:>5s}")
         print(f"{symbology:22s}" + "".join(f"{cell:>26s}" for cell in cells))
     for r, t in result["totals"].items():
-        print(f"{r:10s} read {t['read']}/{t['images']} = {t['read_rate']:.3f}, wrong reads: "
-              f"{t['wrong_confirmed']} confirmed, {t['wrong_unconfirmed']} unconfirmed")
+        print(
+            f"{r:10s} read {t['read']}/{t['images']} = {t['read_rate']:.3f}, wrong reads: "
+            f"{t['wrong_confirmed']} confirmed, {t['wrong_unconfirmed']} unconfirmed"
+        )
     for r, t in result["times"].items():
         print(f"{r:10s} median {t['median_ms']:7.1f} ms  p95 {t['p95_ms']:7.1f} ms")
     print("ratio pipeline/zxing:", result["ratio_pipeline_to_zxing"])

@@ -56,9 +56,10 @@ def register_extensions(app: APIFlask) -> None:
 
 
 def register_blueprints(app: APIFlask) -> None:
-    from .routes import api, public
+    from .routes import api, public, scan
 
     app.register_blueprint(public.bp)
+    app.register_blueprint(scan.bp)
     app.register_blueprint(api.bp)
     app.register_blueprint(api.ops)
     csrf.exempt(api.bp)  # the API authenticates with tokens, never with cookies

@@ -120,7 +120,9 @@ def demo(count: int) -> None:
 
     report = import_lines(db.session, demo_data.ndjson(count), actor="demo")
     db.session.commit()
-    click.echo(f"demo data: {report.created} created, {report.unchanged + report.updated} already there")
+    click.echo(
+        f"demo data: {report.created} created, {report.unchanged + report.updated} already there"
+    )
     examples = {}
     for kind in ("imei", "serial", "frame", "plate", "vin"):
         examples[kind] = db.session.scalars(
@@ -128,13 +130,19 @@ def demo(count: int) -> None:
             .order_by(StolenItem.source_id).limit(2)
         ).all()  # fmt: skip
     recovered = examples["serial"][1]
-    set_status(db.session, get_item(db.session, recovered.ref, unit=None), "recovered", actor="demo")
+    set_status(
+        db.session, get_item(db.session, recovered.ref, unit=None), "recovered", actor="demo"
+    )
     db.session.commit()
     click.echo("Try these on the home page:")
     for kind, rows in examples.items():
         click.echo(f"  {kind:7} {rows[0].identifier}")
     imei = examples["imei"][0].identifier
-    click.echo(f"  spaced  {imei[:2]} {imei[2:8]} {imei[8:14]} {imei[14]}  (the IMEI above, as printed)")
+    click.echo(
+        f"  spaced  {imei[:2]} {imei[2:8]} {imei[8:14]} {imei[14]}  (the IMEI above, as printed)"
+    )
     serial = examples["serial"][0].identifier
-    click.echo(f"  near    {serial[:-1] + ('X' if serial[-1] != 'X' else 'Y')}  (one character off)")
+    click.echo(
+        f"  near    {serial[:-1] + ('X' if serial[-1] != 'X' else 'Y')}  (one character off)"
+    )
     click.echo(f"  recovered {recovered.identifier}  (no longer flagged)")

@@ -147,9 +147,14 @@ def add_items(app):
             refs = []
             for line in lines:
                 data = json.loads(line)
-                refs.append(db.session.scalar(sa.select(StolenItem.ref).where(
-                    StolenItem.source_id == data["source_id"],
-                    StolenItem.police_unit_code == data["police_unit"])))
+                refs.append(
+                    db.session.scalar(
+                        sa.select(StolenItem.ref).where(
+                            StolenItem.source_id == data["source_id"],
+                            StolenItem.police_unit_code == data["police_unit"],
+                        )
+                    )
+                )
             return refs
 
     return add

@@ -21,9 +21,8 @@ def create_token(
     session: Session, *, kind: str, police_unit: str | None = None, label: str = ""
 ) -> str:
     """Store a new token's hash and return the token (shown once, never stored)."""
-    if kind == "police":
-        if police_unit is None or session.get(PoliceUnit, police_unit) is None:
-            raise InvalidInput(f"Unknown police unit: {police_unit!r}.", code="unknown_police_unit")
+    if kind == "police" and (police_unit is None or session.get(PoliceUnit, police_unit) is None):
+        raise InvalidInput(f"Unknown police unit: {police_unit!r}.", code="unknown_police_unit")
     prefix = {"police": "shp", "app": "sha"}[kind]
     token = f"{prefix}_{secrets.token_urlsafe(32)}"
     session.add(

@@ -36,7 +36,9 @@ def luhn_check_digit(body: str) -> int:
 
 
 def luhn_valid(number: str) -> bool:
-    return number.isdigit() and len(number) >= 2 and luhn_check_digit(number[:-1]) == int(number[-1])
+    return (
+        number.isdigit() and len(number) >= 2 and luhn_check_digit(number[:-1]) == int(number[-1])
+    )
 
 
 def imei_digits(text: str) -> str | None:

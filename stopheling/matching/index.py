@@ -161,7 +161,7 @@ def _lookups(kind: Kind, q: str, length: int, spans: list[tuple[int, int]], shif
             continue
         for d in range(-shift, shift + 1):
             s = start + d
-            if 0 <= s and s + size <= len(q):
+            if s >= 0 and s + size <= len(q):
                 out.add(piece_key(kind, length, i, q[s : s + size]))
     return out
 

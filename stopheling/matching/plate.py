@@ -18,7 +18,9 @@ SIDECODES: dict[int, tuple[str, ...]] = {
 
 
 def _regex(groups: tuple[str, ...]) -> re.Pattern[str]:
-    return re.compile("^" + "".join("[A-Z]" * len(g) if g[0] == "X" else r"[0-9]" * len(g) for g in groups) + "$")
+    return re.compile(
+        "^" + "".join("[A-Z]" * len(g) if g[0] == "X" else r"[0-9]" * len(g) for g in groups) + "$"
+    )
 
 
 _SIDECODE_RES = {sc: _regex(groups) for sc, groups in SIDECODES.items()}

@@ -38,6 +38,7 @@ def fold_segments(text: str) -> tuple[str, ...]:
 
 def parse_serial(text: str, kind: Kind = Kind.SERIAL) -> ParsedIdentifier:
     pre, label = strip_label(preprocess(text))
+    pre = pre.replace("|", "1")  # an OCR pipe is a 1 (K2, before separators), never a break
     normalized = compact(pre)
     segments = () if is_placeholder(pre) else fold_segments(pre)
     key = "".join(segments) or None

@@ -9,9 +9,9 @@ from flask import current_app, request
 from flask_limiter.util import get_remote_address
 from sqlalchemy import text
 
-from ..errors import InvalidInput, Unavailable, UnsupportedMedia
+from ..errors import InvalidInput, TooLarge, Unavailable, UnsupportedMedia
 from ..extensions import db, limiter
-from ..stolen import lookup, register
+from ..stolen import lookup, register, scanning
 from . import schemas
 from .auth import app_key, current_police_unit, police_actor, police_auth
 
@@ -40,6 +40,48 @@ def _check_client() -> str:
 )
 def check(args: dict[str, Any]) -> dict[str, Any]:
     return lookup.check(db.session, args["q"], args["kind"])
+
+
+def _scan_limit() -> str:
+    return str(current_app.config["SCAN_RATE_LIMIT"])
+
+
+@bp.post("/scan")
+@limiter.limit(_scan_limit, key_func=_check_client)
+@bp.input(schemas.ScanIn, location="files", arg_name="files", validation=False)
+@bp.output(schemas.ScanOut)
+@bp.doc(
+    summary="Scan a photo",
+    description="Reads barcodes, Dutch licence plates and printed serial/IMEI labels from a "
+    "photo and checks every identifier found. An image with nothing readable gives an empty "
+    "candidates list.",
+    responses={413: "Larger than the limit", 415: "Not an image", 422: "A broken image",
+               503: "All scanners busy (Retry-After)"},
+)  # fmt: skip
+def scan(files: Any) -> Any:
+    upload = request.files.get("image")
+    if upload is None:
+        raise InvalidInput("Send the photo as the multipart field 'image'.", code="missing_image")
+    return scanning.scan_and_check(db.session, read_upload(upload), **scan_settings())
+
+
+def read_upload(upload: Any) -> bytes:
+    """The upload's bytes, refusing more than the scan limit without reading it all."""
+    limit = current_app.config["SCAN_MAX_BYTES"]
+    data = upload.stream.read(limit + 1)
+    if len(data) > limit:
+        raise TooLarge(
+            f"The photo is larger than {limit // (1024 * 1024)} MiB.", code="image_too_large"
+        )
+    return bytes(data)
+
+
+def scan_settings() -> dict[str, Any]:
+    config = current_app.config
+    return {
+        "engine": config["OCR_ENGINE"], "max_bytes": config["SCAN_MAX_BYTES"],
+        "max_pixels": config["SCAN_MAX_PIXELS"], "concurrency": config["SCAN_CONCURRENCY"],
+    }  # fmt: skip
 
 
 @bp.post("/stolen")
@@ -85,7 +127,9 @@ def import_stolen() -> Any:
 @bp.doc(summary="Change a stolen item's status", responses={404: "Unknown ref (or another unit's)"})
 def patch_stolen(ref: str, data: dict[str, Any]) -> Any:
     item = register.get_item(db.session, ref, unit=current_police_unit())
-    register.set_status(db.session, item, data["status"], actor=police_actor(), note=data.get("note"))
+    register.set_status(
+        db.session, item, data["status"], actor=police_actor(), note=data.get("note")
+    )
     db.session.commit()
     return police_item(item)
 

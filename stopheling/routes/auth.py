@@ -24,7 +24,9 @@ def _verify_police(token: str) -> ApiToken | None:
 
 @police_auth.error_processor
 def _police_auth_error(error: Any) -> Any:
-    return respond(401, "unauthorized", "A valid police token is required (Authorization: Bearer …).")
+    return respond(
+        401, "unauthorized", "A valid police token is required (Authorization: Bearer …)."
+    )
 
 
 def current_police_unit() -> str:

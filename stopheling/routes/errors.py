@@ -56,7 +56,9 @@ def respond(status: int, code: str, message: str, headers: dict[str, str] | None
     if wants_json():
         response = jsonify(error_body(code, message))
     else:
-        page = render_template("errors/error.html", status=status, message=_localized(status, message))
+        page = render_template(
+            "errors/error.html", status=status, message=_localized(status, message)
+        )
         response = Response(page, mimetype="text/html")
     response.status_code = status
     for name, value in (headers or {}).items():
@@ -78,7 +80,9 @@ def _validation_message(detail: dict[str, Any]) -> str:
     for location in detail.values():
         if isinstance(location, dict):
             for field, messages in location.items():
-                text = "; ".join(str(m) for m in messages) if isinstance(messages, list) else messages
+                text = (
+                    "; ".join(str(m) for m in messages) if isinstance(messages, list) else messages
+                )
                 parts.append(f"{field}: {text}")
     return " ".join(parts) or "The request is not valid."
 

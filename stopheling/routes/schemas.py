@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from apiflask import Schema
-from apiflask.fields import Boolean, Date, Integer, List, Nested, String
+from apiflask.fields import Boolean, Date, File, Float, Integer, List, Nested, String
 from apiflask.validators import Length, OneOf
 
 from ..matching import KINDS
@@ -13,10 +13,19 @@ KIND_CHOICES = ("auto", *KINDS)
 
 
 class CheckQuery(Schema):
-    q = String(required=True, validate=Length(1, 100), metadata={
-        "description": "The identifier as the person typed it.", "example": "35 693803 564380 9"})
-    kind = String(load_default="auto", validate=OneOf(KIND_CHOICES), metadata={
-        "description": "The kind of identifier; auto classifies it."})
+    q = String(
+        required=True,
+        validate=Length(1, 100),
+        metadata={
+            "description": "The identifier as the person typed it.",
+            "example": "35 693803 564380 9",
+        },
+    )
+    kind = String(
+        load_default="auto",
+        validate=OneOf(KIND_CHOICES),
+        metadata={"description": "The kind of identifier; auto classifies it."},
+    )
 
 
 class PoliceUnitOut(Schema):
@@ -43,11 +52,17 @@ class CheckOut(Schema):
     kind = String(metadata={"description": "The kind that was checked (chosen when auto)."})
     normalized = String(metadata={"description": "The identifier written canonically."})
     display = String(metadata={"description": "How to show it (a plate with its dashes)."})
-    valid = Boolean(allow_none=True, metadata={
-        "description": "Format or check digit valid (imei, plate, vin); null for other kinds."})
+    valid = Boolean(
+        allow_none=True,
+        metadata={
+            "description": "Format or check digit valid (imei, plate, vin); null for other kinds."
+        },
+    )
     flagged = Boolean(metadata={"description": "true exactly when matches is not empty"})
     matches = List(Nested(ItemOut))
-    near = List(Nested(ItemOut), metadata={"description": "Possible matches, best first, at most 5."})
+    near = List(
+        Nested(ItemOut), metadata={"description": "Possible matches, best first, at most 5."}
+    )
 
 
 class HealthOut(Schema):
@@ -92,3 +107,50 @@ class ImportOut(Schema):
     rejected = Integer()
     errors = List(Nested(ImportErrorOut))
     errors_truncated = Boolean()
+
+
+class ScanIn(Schema):
+    image = File(
+        required=True,
+        metadata={"description": "JPEG, PNG, WebP or HEIC photo, at most 10 MiB (configurable)."},
+    )
+
+
+class ImageOut(Schema):
+    width = Integer()
+    height = Integer()
+
+
+class CandidateOut(Schema):
+    kind = String(
+        metadata={
+            "description": "serial, imei, frame, plate, vin, or gtin (a product "
+            "code: a candidate, but nothing to check)"
+        }
+    )
+    text = String(metadata={"description": "What was read, as printed."})
+    normalized = String()
+    valid = Boolean(allow_none=True)
+    source = String(metadata={"description": "barcode:<SYMBOLOGY> or ocr"})
+    confidence = Float()
+    confirmed = Boolean(
+        metadata={
+            "description": "false for a barcode only the fallback decoder "
+            "read, or whose repeated reads disagreed"
+        }
+    )
+    box = List(Integer(), metadata={"description": "[x, y, width, height] in image pixels"})
+    check = Nested(
+        CheckOut,
+        allow_none=True,
+        metadata={
+            "description": "The result of GET /api/v1/check for this candidate; null for a gtin."
+        },
+    )
+
+
+class ScanOut(Schema):
+    image = Nested(ImageOut)
+    candidates = List(Nested(CandidateOut))
+    elapsed_ms = Integer()
+    notes = List(String())

@@ -31,8 +31,10 @@ BRANDS = {
     "motor": ["Yamaha", "Honda", "BMW", "Kawasaki"],
 }
 COLOURS = ["zwart", "wit", "grijs", "blauw", "rood", "groen", "zilver", "geel"]
-MARKS = ["kras op de achterkant", "sticker op de zijkant", "barst linksboven", "gegraveerde initialen",
-         "deuk in het frame", "ontbrekende knop", "roze hoesje", "lakschade aan de voorkant"]  # fmt: skip
+MARKS = [
+    "kras op de achterkant", "sticker op de zijkant", "barst linksboven", "gegraveerde initialen",
+    "deuk in het frame", "ontbrekende knop", "roze hoesje", "lakschade aan de voorkant",
+]  # fmt: skip
 KINDS_BY_CATEGORY = {
     "fiets": ["frame", "frame", "serial"], "bromfiets": ["plate", "vin"], "motor": ["plate", "vin"],
     "auto": ["plate", "vin"], "telefoon": ["imei", "imei", "serial"], "tablet": ["imei", "serial"],

@@ -103,7 +103,9 @@ def _parse_line(raw: bytes | str, units: frozenset[str], only_unit: str | None) 
     try:
         data = json.loads(text)
     except ValueError as exc:
-        raise Unprocessable(f"The line is not valid JSON ({exc.msg}).", code="invalid_json") from None
+        raise Unprocessable(
+            f"The line is not valid JSON ({exc.msg}).", code="invalid_json"
+        ) from None
     item = validate_item(data, units)
     if only_unit is not None and item.police_unit != only_unit:
         raise Unprocessable(
@@ -237,8 +239,6 @@ def set_status(
         raise Unprocessable(f"status must be one of {', '.join(STATUSES)}.", code="invalid_status")
     if status != item.status:
         item.status = status
-        item.events.append(
-            StolenItemEvent(action="status", status=status, actor=actor, note=note)
-        )
+        item.events.append(StolenItemEvent(action="status", status=status, actor=actor, note=note))
         session.flush()
     return item

@@ -25,7 +25,9 @@ def test_check_flagged_item_and_switch_language(live_server, page, add_items):
     page.get_by_role("link", name="English").click()
     page.wait_for_function("document.documentElement.lang === 'en'")
     assert page.locator("html").get_attribute("lang") == "en"
-    assert page.get_by_role("heading", level=1).inner_text() == "Warning: this is registered as stolen"
+    assert (
+        page.get_by_role("heading", level=1).inner_text() == "Warning: this is registered as stolen"
+    )
     assert "Do not buy it." in page.content()
     page.goto(live_server + "/")  # the choice is remembered
     assert page.get_by_role("heading", level=1).inner_text() == "Is it stolen?"

@@ -23,7 +23,10 @@ def test_contract_examples_are_classified_and_normalized(client, query, kind, no
     assert response.status_code == 200
     body = response.get_json()
     assert (body["query"], body["kind"], body["normalized"], body["valid"]) == (
-        query, kind, normalized, valid,
+        query,
+        kind,
+        normalized,
+        valid,
     )
     assert body["flagged"] is False and body["matches"] == [] and body["near"] == []
 
@@ -151,7 +154,9 @@ def test_unknown_api_path_and_method_are_json(client):
 def test_rate_limit_answers_429_with_retry_after(app_with):
     app = app_with(CHECK_RATE_LIMIT="3/minute")
     client = app.test_client()
-    codes = [client.get("/api/v1/check", query_string={"q": "ABC123456"}).status_code for _ in range(4)]
+    codes = [
+        client.get("/api/v1/check", query_string={"q": "ABC123456"}).status_code for _ in range(4)
+    ]
     assert codes == [200, 200, 200, 429]
     r = client.get("/api/v1/check", query_string={"q": "ABC123456"})
     assert r.get_json()["error"]["code"] == "rate_limited"

@@ -59,7 +59,10 @@ def test_invalid_item_is_422_and_changes_nothing(client, police_token, change, c
     r = client.post("/api/v1/stolen", json=ITEM | change, headers=auth(police_token))
     assert r.status_code == 422
     assert r.get_json()["error"]["code"] == code
-    assert client.get("/api/v1/check", query_string={"q": "C02XK1Q2JG5H"}).get_json()["flagged"] is False
+    assert (
+        client.get("/api/v1/check", query_string={"q": "C02XK1Q2JG5H"}).get_json()["flagged"]
+        is False
+    )
 
 
 def test_import_reports_bad_lines_and_imports_good_ones(client, police_token):
@@ -77,10 +80,16 @@ def test_import_reports_bad_lines_and_imports_good_ones(client, police_token):
     body = r.get_json()
     assert (body["created"], body["updated"], body["rejected"]) == (2, 0, 3)
     assert [(e["line"], e["code"]) for e in body["errors"]] == [
-        (2, "invalid_json"), (3, "unusable_identifier"), (6, "wrong_police_unit"),
+        (2, "invalid_json"),
+        (3, "unusable_identifier"),
+        (6, "wrong_police_unit"),
     ]
-    again = client.post("/api/v1/stolen/import", data="\n".join(lines),
-                        content_type="application/x-ndjson", headers=auth(police_token)).get_json()  # fmt: skip
+    again = client.post(
+        "/api/v1/stolen/import",
+        data="\n".join(lines),
+        content_type="application/x-ndjson",
+        headers=auth(police_token),
+    ).get_json()
     assert (again["created"], again["updated"], again["unchanged"]) == (0, 0, 2)
 
 
@@ -106,7 +115,9 @@ def test_patch_status_and_history(client, police_token, app):
 
 def test_other_units_items_are_404(client, police_token, add_items):
     (ref,) = add_items({"kind": "serial", "identifier": "RTITEM12345", "police_unit": "RT"})
-    r = client.patch(f"/api/v1/stolen/{ref}", json={"status": "withdrawn"}, headers=auth(police_token))
+    r = client.patch(
+        f"/api/v1/stolen/{ref}", json={"status": "withdrawn"}, headers=auth(police_token)
+    )
     assert r.status_code == 404 and r.get_json()["error"]["code"] == "unknown_ref"
     assert client.get("/api/v1/check", query_string={"q": "RTITEM12345"}).get_json()["flagged"]
 

@@ -53,7 +53,9 @@ def test_near_match_is_offered_as_did_you_mean(client, add_items):
 def test_empty_or_too_long_query_explains_itself(client, query):
     r = client.get("/controleren", query_string={"q": query})
     assert r.status_code == 400
-    assert 'role="alert"' in r.get_data(as_text=True) and 'aria-invalid="true"' in r.get_data(as_text=True)
+    assert 'role="alert"' in r.get_data(as_text=True) and 'aria-invalid="true"' in r.get_data(
+        as_text=True
+    )
 
 
 def test_query_is_escaped(client):
@@ -71,7 +73,9 @@ def test_language_switch_is_remembered(client, add_items):
     assert "Niet gevonden" in text_of(client.get("/controleren", query_string={"q": "ABC123456"}))
 
 
-@pytest.mark.parametrize("target", ["https://evil.example/", "//evil.example/x", "javascript:alert(1)"])
+@pytest.mark.parametrize(
+    "target", ["https://evil.example/", "//evil.example/x", "javascript:alert(1)"]
+)
 def test_language_switch_never_redirects_elsewhere(client, target):
     r = client.get("/taal/en", query_string={"next": target})
     assert r.headers["Location"] == "/"

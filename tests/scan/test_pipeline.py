@@ -97,32 +97,23 @@ def test_missing_ocr_stage_is_noted(monkeypatch: pytest.MonkeyPatch) -> None:
     assert [c.source for c in result.candidates] == ["barcode:QRCODE"]
 
 
-def test_ocr_candidates_are_scaled_merged_and_ranked(monkeypatch: pytest.MonkeyPatch) -> None:
-    seen: list[tuple[int, ...]] = []
+def test_ocr_candidates_are_scaled_merged_and_ranked() -> None:
+    """A 12-megapixel photo with a QR code and a plate: both read, boxes in photo pixels."""
+    import random
 
-    class Recognizer:
-        def detect_and_recognize(self, image: np.ndarray) -> list[str]:
-            seen.append(image.shape)
-            return ["line"]
+    from .ocr_corpus import car_scene, render_plate
 
-    def find_plates(image: np.ndarray, rec: object, *, text_lines: list[str]) -> list[Candidate]:
-        assert text_lines == ["line"]
-        return [Candidate("plate", "52-HZK-7", "ocr", 0.9, (100, 50, 60, 20))]
-
-    def find_labels(image: np.ndarray, rec: object, *, text_lines: list[str]) -> list[Candidate]:
-        return [Candidate("serial", "SN: R58N1234ABC", "ocr", 0.7, (10, 10, 10, 10))]
-
-    fake_plates = types.SimpleNamespace(find_plates=find_plates)
-    fake_labels = types.SimpleNamespace(find_labels=find_labels)
-    monkeypatch.setitem(sys.modules, "stopheling.scan.plates", fake_plates)
-    monkeypatch.setitem(sys.modules, "stopheling.scan.labels", fake_labels)
-    monkeypatch.setattr(pipeline, "_recognizer", lambda engine: Recognizer())
+    scene = car_scene(random.Random(4), (4000, 3000))
+    plate = render_plate("52-HZK-7", "yellow", height=220)
+    scene[2000 : 2000 + plate.shape[0], 1500 : 1500 + plate.shape[1]] = plate
     code = cv2.resize(render("qr"), None, fx=4, fy=4, interpolation=cv2.INTER_NEAREST)
-    result = scan_image(encode(_on_canvas(code, (4000, 3000), (100, 100))))
-    assert seen == [(1500, 2000, 3)]  # OCR sees the working image, once
+    scene[100 : 100 + code.shape[0], 100 : 100 + code.shape[1]] = code
+    result = scan_image(encode(scene, ".jpg"))
+    assert (result.width, result.height) == (4000, 3000)
     assert [(c.kind, c.source) for c in result.candidates] == [
         ("serial", "barcode:QRCODE"), ("plate", "ocr")]  # fmt: skip
-    assert result.candidates[1].box == (200, 100, 120, 40)
+    x, y, w, h = result.candidates[1].box
+    assert 1450 <= x <= 1700 and 1950 <= y <= 2100 and w > 600
     assert result.candidates[1].normalized == "52HZK7"
 
 
