@@ -7,6 +7,7 @@ from apiflask.fields import Boolean, Date, File, Float, Integer, List, Nested, S
 from apiflask.validators import Length, OneOf
 
 from ..matching import KINDS
+from ..reference.data import CATEGORIES, police_units
 from ..stolen.models import STATUSES
 
 KIND_CHOICES = ("auto", *KINDS)
@@ -72,11 +73,11 @@ class HealthOut(Schema):
 class StolenIn(Schema):
     kind = String(required=True, validate=OneOf(KINDS))
     identifier = String(required=True, validate=Length(1, 200))
-    police_unit = String(required=True, validate=Length(1, 8))
+    police_unit = String(required=True, validate=OneOf([u["code"] for u in police_units()]))
     reported_on = Date(required=True)
     source_id = String(required=True, validate=Length(1, 100))
     case_ref = String(validate=Length(max=100))
-    category = String(validate=Length(max=40))
+    category = String(validate=OneOf(list(CATEGORIES)))
     brand = String(validate=Length(max=100))
     model = String(validate=Length(max=100))
     colour = String(validate=Length(max=60))
@@ -154,3 +155,39 @@ class ScanOut(Schema):
     candidates = List(Nested(CandidateOut))
     elapsed_ms = Integer()
     notes = List(String())
+
+
+class ContactIn(Schema):
+    name = String(validate=Length(max=100))
+    email = String(validate=Length(max=254))
+    phone = String(validate=Length(max=40))
+
+
+class ReportIn(Schema):
+    ref = String(required=True, metadata={"description": "The stolen item's ref (from a check)."})
+    query = String(metadata={"description": "What the person checked or scanned."})
+    where = String(
+        required=True,
+        metadata={"description": "Where and how the item is offered: a shop, a street, "
+                  "an advert's address."},
+    )  # fmt: skip
+    contact = Nested(
+        ContactIn, required=True, metadata={"description": "An e-mail address or a phone number."}
+    )
+    remarks = String(validate=Length(max=4000))
+
+
+class ReportOut(Schema):
+    id = String(
+        metadata={"description": "The report's reference number.", "example": "M-7KQ3D-9F2AB"}
+    )
+    status = String(metadata={"description": "queued, delivered, acknowledged or closed"})
+    police_unit = Nested(PoliceUnitOut)
+    merged = Boolean(
+        metadata={"description": "true when the same contact reported this item in the last "
+                  "24 hours: the earlier report is answered"}
+    )  # fmt: skip
+    status_url = String(
+        metadata={"description": "The private status page (a secret link; give it only to the "
+                  "reporter)."}
+    )  # fmt: skip
