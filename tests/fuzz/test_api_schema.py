@@ -8,8 +8,8 @@ import os
 
 import pytest
 import schemathesis
-from schemathesis.specs.openapi.checks import ignored_auth, positive_data_acceptance
 from hypothesis import HealthCheck, given, settings
+from schemathesis.specs.openapi.checks import ignored_auth, positive_data_acceptance
 
 from stopheling.accounts.tokens import create_token
 from stopheling.extensions import db
