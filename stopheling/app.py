@@ -40,6 +40,7 @@ def create_app(config: dict[str, Any] | None = None) -> APIFlask:
     register_extensions(app)
     register_blueprints(app)
     register_errorhandlers(app)
+    register_security(app)
     register_template_helpers(app)
     register_commands(app)
     register_proxy(app)
@@ -69,6 +70,12 @@ def register_errorhandlers(app: APIFlask) -> None:
     from .routes import errors
 
     errors.register(app)
+
+
+def register_security(app: APIFlask) -> None:
+    from . import security
+
+    security.register(app)
 
 
 def register_template_helpers(app: APIFlask) -> None:

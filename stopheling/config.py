@@ -38,7 +38,7 @@ def from_environment() -> dict[str, Any]:
         "TRUSTED_PROXIES": _int("STOPHELING_TRUSTED_PROXIES", 0),
         "BABEL_DEFAULT_LOCALE": "nl",
         "LANGUAGES": ("nl", "en"),
-        "SESSION_COOKIE_SECURE": env == "production",
+        "SESSION_COOKIE_SECURE": False,  # forced on in production by check()
         "SESSION_COOKIE_HTTPONLY": True,
         "SESSION_COOKIE_SAMESITE": "Lax",
         "OPENAPI_VERSION": "3.1.0",
@@ -56,8 +56,9 @@ def normalize_database_url(url: str) -> str:
 
 
 def check(config: dict[str, Any]) -> None:
-    """Fail fast on settings that must never reach production."""
+    """Fail fast on settings that must never reach production; force secure cookies there."""
     if config.get("ENV_NAME") == "production":
+        config["SESSION_COOKIE_SECURE"] = True
         if config.get("SECRET_KEY") in (None, "", DEV_SECRET) or len(config["SECRET_KEY"]) < 32:
             raise RuntimeError("SECRET_KEY must be set to a long random value in production.")
         if config.get("RATELIMIT_STORAGE_URI", "").startswith("memory"):

@@ -49,6 +49,8 @@ def live_server(database_url):
         "STOPHELING_WORKERS": "1",
         "STOPHELING_CHECK_RATE_LIMIT": "10000/minute",
         "STOPHELING_SCAN_RATE_LIMIT": "10000/minute",
+        "STOPHELING_REPORT_RATE_LIMIT": "10000/minute",
+        "STOPHELING_LOGIN_RATE_LIMIT": "10000/minute",
         "STOPHELING_ACCESS_LOG": "/dev/null",
     }
     process = subprocess.Popen(
@@ -82,7 +84,13 @@ def browser():
 
 @pytest.fixture
 def page(browser):
+    """A phone-sized page; fails the test if the browser reports a blocked resource
+    (Content-Security-Policy) or a script error."""
     context = browser.new_context(locale="nl-NL", viewport={"width": 390, "height": 844})
     page = context.new_page()
+    problems: list[str] = []
+    page.on("console", lambda m: problems.append(m.text) if m.type == "error" else None)
+    page.on("pageerror", lambda e: problems.append(str(e)))
     yield page
     context.close()
+    assert problems == []

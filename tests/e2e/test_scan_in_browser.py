@@ -32,7 +32,7 @@ def test_upload_photo_and_see_candidate_box_and_result(live_server, page, add_it
     candidate = page.locator("li.candidate.flagged")
     assert "C02XK1Q2JG5H" in candidate.inner_text()
     assert "Eenheid Oost-Brabant" in candidate.inner_text()
-    box = page.locator(".scan-preview .box.flagged").bounding_box()
+    box = page.locator(".scan-preview rect.box.flagged").bounding_box()
     photo_box = page.locator(".scan-preview img").bounding_box()
     assert box and photo_box and box["width"] > 0.25 * photo_box["width"]
     page.screenshot(path=str(tmp_path / "scan.png"), full_page=True)
