@@ -140,6 +140,7 @@ class CandidateOut(Schema):
             "read, or whose repeated reads disagreed"
         }
     )
+    notes = List(String(), metadata={"description": "Why a read is uncertain, if it is."})
     box = List(Integer(), metadata={"description": "[x, y, width, height] in image pixels"})
     check = Nested(
         CheckOut,
@@ -154,7 +155,6 @@ class ScanOut(Schema):
     image = Nested(ImageOut)
     candidates = List(Nested(CandidateOut))
     elapsed_ms = Integer()
-    notes = List(String())
 
 
 class ContactIn(Schema):

@@ -64,18 +64,21 @@ class BarcodeRead:
     doubt: str = ""  # why an unconfirmed read is in doubt, shown to the user
 
 
-def read_barcodes(image_bgr: npt.NDArray[np.uint8], *, scale: float = 1.0) -> list[Candidate]:
+def read_barcodes(
+    image_bgr: npt.NDArray[np.uint8], *, scale: float = 1.0, thorough: bool = True
+) -> list[Candidate]:
     """All barcode candidates in a BGR working image; boxes are multiplied by ``scale``
-    to give original-image coordinates (see LoadedImage.scale)."""
+    to give original-image coordinates (see LoadedImage.scale). ``thorough=False`` makes
+    only the plain zxing-cpp pass (no retries, no pyzbar): fast when there is no code."""
     gray = cv2.cvtColor(image_bgr, cv2.COLOR_BGR2GRAY)
-    return [c for read in decode(gray) for c in candidates(read, scale)]
+    return [c for read in decode(gray, thorough=thorough) for c in candidates(read, scale)]
 
 
-def decode(gray: Gray) -> list[BarcodeRead]:
+def decode(gray: Gray, *, thorough: bool = True) -> list[BarcodeRead]:
     """Every symbol in ``gray``: zxing-cpp, retries if needed, pyzbar last, weak ones verified."""
-    reads = _zxing(gray, _IDENTITY) or _zxing_retries(gray)
+    reads = _zxing(gray, _IDENTITY) or (_zxing_retries(gray) if thorough else [])
     if not reads:
-        return _pyzbar_fallback(gray)
+        return _pyzbar_fallback(gray) if thorough else []
     verified = [v for r in reads for v in (_verify(gray, r) if _weak(r) else [r])]
     return _unique(_without_partial_reads(verified))
 

@@ -39,5 +39,3 @@ class ScanResult:
     height: int
     candidates: list[Candidate]
     elapsed_ms: int
-    # Stage-level remarks for the user, e.g. that text recognition was unavailable.
-    notes: tuple[str, ...] = ()

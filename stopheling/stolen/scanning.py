@@ -51,7 +51,6 @@ def serialize(session: Session, result: ScanResult) -> dict[str, Any]:
         "image": {"width": result.width, "height": result.height},
         "candidates": [_candidate(session, c) for c in result.candidates],
         "elapsed_ms": result.elapsed_ms,
-        "notes": list(result.notes),
     }
 
 
@@ -66,6 +65,7 @@ def _candidate(session: Session, c: Candidate) -> dict[str, Any]:
         "source": c.source,
         "confidence": round(c.confidence, 3),
         "confirmed": c.confirmed,
+        "notes": list(c.notes),
         "box": list(c.box),
         "check": checked,
     }
