@@ -11,7 +11,7 @@ from sqlalchemy.engine import Engine
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 from . import config as settings
-from .extensions import babel, csrf, db, limiter, migrate
+from .extensions import babel, csrf, db, limiter, login_manager, migrate
 from .i18n import select_locale
 
 API_DESCRIPTION = """Check whether an identifier (serial number, IMEI, bicycle frame number,
@@ -53,14 +53,19 @@ def register_extensions(app: APIFlask) -> None:
     csrf.init_app(app)
     babel.init_app(app, locale_selector=select_locale)
     limiter.init_app(app)
+    login_manager.init_app(app)
     from . import models  # noqa: F401 - every model known to the metadata
 
 
 def register_blueprints(app: APIFlask) -> None:
-    from .routes import api, public, scan
+    from .routes import admin, api, login, police, public, reports, scan
 
     app.register_blueprint(public.bp)
     app.register_blueprint(scan.bp)
+    app.register_blueprint(reports.bp)
+    app.register_blueprint(login.bp)
+    app.register_blueprint(police.bp)
+    app.register_blueprint(admin.bp)
     app.register_blueprint(api.bp)
     app.register_blueprint(api.ops)
     csrf.exempt(api.bp)  # the API authenticates with tokens, never with cookies
@@ -79,12 +84,13 @@ def register_security(app: APIFlask) -> None:
 
 
 def register_template_helpers(app: APIFlask) -> None:
-    from flask_babel import format_date, get_locale
+    from flask_babel import format_date, format_datetime, get_locale
 
     app.jinja_env.globals["current_locale"] = lambda: str(get_locale() or "nl")
     app.jinja_env.filters["date_nl"] = lambda value: format_date(
         date.fromisoformat(value) if isinstance(value, str) else value, "long"
     )
+    app.jinja_env.filters["datetime_nl"] = lambda value: format_datetime(value, "medium")
 
 
 def register_commands(app: APIFlask) -> None:

@@ -25,7 +25,7 @@ main = FlaskGroup(create_app=_create_app, help="stopheling: the stolen-goods che
 
 
 def register(app: Flask) -> None:
-    for command in (import_stolen, create_token, demo):
+    for command in (import_stolen, create_token, demo, worker, create_user):
         app.cli.add_command(command)
 
 
@@ -54,7 +54,7 @@ class Progress:
 
 @click.command("import-stolen")
 @click.argument("path", type=click.Path(exists=True, dir_okay=False, allow_dash=True))
-@click.option("--batch-size", default=1000, show_default=True)
+@click.option("--batch-size", default=5000, show_default=True)
 @with_appcontext
 def import_stolen(path: str, batch_size: int) -> None:
     """Import stolen items from an NDJSON file (one JSON object a line)."""
@@ -146,3 +146,48 @@ def demo(count: int) -> None:
         f"  near    {serial[:-1] + ('X' if serial[-1] != 'X' else 'Y')}  (one character off)"
     )
     click.echo(f"  recovered {recovered.identifier}  (no longer flagged)")
+
+
+@click.command("worker")
+@with_appcontext
+def worker() -> None:
+    """Deliver hit reports to the police units (runs until SIGTERM or Ctrl+C)."""
+    import logging
+    import signal
+    import threading
+
+    from flask import current_app
+
+    from .reports.worker import Worker, WorkerSettings
+
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(message)s")
+    stop = threading.Event()
+    for signum in (signal.SIGTERM, signal.SIGINT):
+        signal.signal(signum, lambda *_: stop.set())
+    Worker(db.session, WorkerSettings.from_config(current_app.config)).run(stop)
+
+
+@click.command("create-user")
+@click.option("--email", required=True)
+@click.option("--role", required=True, type=click.Choice(
+    ["citizen", "dealer", "municipality", "boa", "police", "admin"]))  # fmt: skip
+@click.option("--police-unit", help="The officer's unit (role police).")
+@click.option("--municipality", help="The municipality's code (role municipality).")
+@click.option("--name", default="")
+@click.password_option(help="Asked on the terminal when not given (at least 12 characters).")
+@with_appcontext
+def create_user(
+    email: str, role: str, police_unit: str | None, municipality: str | None, name: str,
+    password: str,
+) -> None:  # fmt: skip
+    """Create an account (the first administrator, say)."""
+    from .accounts.users import create_user as create
+    from .errors import StophelingError
+
+    try:
+        user = create(db.session, email=email, password=password, role=role, name=name,
+                      police_unit=police_unit, municipality=municipality)  # fmt: skip
+    except StophelingError as exc:
+        raise click.ClickException(exc.message) from None
+    db.session.commit()
+    click.echo(f"created user {user.id} ({user.email}, {user.role})")

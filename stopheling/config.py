@@ -36,6 +36,10 @@ def from_environment() -> dict[str, Any]:
         "OCR_ENGINE": os.environ.get("STOPHELING_OCR_ENGINE", "rapidocr"),
         "IMPORT_MAX_BYTES": _int("STOPHELING_IMPORT_MAX_BYTES", 512 * 1024 * 1024),
         "TRUSTED_PROXIES": _int("STOPHELING_TRUSTED_PROXIES", 0),
+        "REPORT_RATE_LIMIT": os.environ.get("STOPHELING_REPORT_RATE_LIMIT", "10/hour;30/day"),
+        "LOGIN_RATE_LIMIT": os.environ.get("STOPHELING_LOGIN_RATE_LIMIT", "10/minute;50/hour"),
+        "PUBLIC_BASE_URL": os.environ.get("STOPHELING_PUBLIC_BASE_URL", "http://127.0.0.1:8000"),
+        **delivery_settings(),
         "BABEL_DEFAULT_LOCALE": "nl",
         "LANGUAGES": ("nl", "en"),
         "SESSION_COOKIE_SECURE": False,  # forced on in production by check()
@@ -44,6 +48,32 @@ def from_environment() -> dict[str, Any]:
         "OPENAPI_VERSION": "3.1.0",
         "SYNC_LOCAL_SPEC": False,
         "VALIDATION_ERROR_STATUS_CODE": 400,
+    }
+
+
+def delivery_settings() -> dict[str, Any]:
+    """The delivery worker: retries, backoff, circuit breaker, SMTP (README lists them)."""
+    return {
+        "DELIVERY_BACKOFF_BASE_MS": _int("STOPHELING_DELIVERY_BACKOFF_BASE_MS", 2000),
+        "DELIVERY_BACKOFF_MAX_MS": _int("STOPHELING_DELIVERY_BACKOFF_MAX_MS", 3_600_000),
+        "DELIVERY_MAX_ATTEMPTS": _int("STOPHELING_DELIVERY_MAX_ATTEMPTS", 15),
+        "DELIVERY_LEASE_SECONDS": float(os.environ.get("STOPHELING_DELIVERY_LEASE_SECONDS", 60)),
+        "DELIVERY_TIMEOUT_SECONDS": float(
+            os.environ.get("STOPHELING_DELIVERY_TIMEOUT_SECONDS", 10)
+        ),
+        "DELIVERY_BREAKER_THRESHOLD": _int("STOPHELING_DELIVERY_BREAKER_THRESHOLD", 5),
+        "DELIVERY_BREAKER_COOLDOWN_MS": _int("STOPHELING_DELIVERY_BREAKER_COOLDOWN_MS", 30_000),
+        "DELIVERY_ALLOW_HTTP": os.environ.get("STOPHELING_DELIVERY_ALLOW_HTTP", "0") == "1",
+        "WORKER_BATCH": _int("STOPHELING_WORKER_BATCH", 20),
+        "WORKER_POLL_MS": _int("STOPHELING_WORKER_POLL_MS", 1000),
+        "SMTP_HOST": os.environ.get("STOPHELING_SMTP_HOST", ""),
+        "SMTP_PORT": _int("STOPHELING_SMTP_PORT", 25),
+        "SMTP_STARTTLS": os.environ.get("STOPHELING_SMTP_STARTTLS", "0") == "1",
+        "SMTP_USERNAME": os.environ.get("STOPHELING_SMTP_USERNAME", ""),
+        "SMTP_PASSWORD": os.environ.get("STOPHELING_SMTP_PASSWORD", ""),
+        "MAIL_FROM": os.environ.get(
+            "STOPHELING_MAIL_FROM", "stopheling <noreply@stopheling.invalid>"
+        ),
     }
 
 

@@ -64,6 +64,8 @@ def make_app(database_url: str, **overrides):
         "WTF_CSRF_ENABLED": True,
         "CHECK_RATE_LIMIT": "10000/minute",
         "SCAN_RATE_LIMIT": "10000/minute",
+        "REPORT_RATE_LIMIT": "10000/minute",
+        "LOGIN_RATE_LIMIT": "10000/minute",
     }
     return create_app(config | overrides)
 

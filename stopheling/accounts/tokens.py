@@ -8,7 +8,7 @@ import secrets
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from ..errors import InvalidInput
+from ..errors import InvalidInput, NotFound
 from ..reference.models import PoliceUnit
 from .models import ApiToken
 
@@ -39,4 +39,21 @@ def find_token(session: Session, token: str | None, kind: str) -> ApiToken | Non
     row = session.scalar(select(ApiToken).where(ApiToken.token_hash == hash_token(token)))
     if row is None or row.kind != kind or row.revoked_at is not None:
         return None
+    return row
+
+
+def list_tokens(session: Session) -> list[ApiToken]:
+    return list(session.scalars(select(ApiToken).order_by(ApiToken.id.desc())))
+
+
+def revoke_token(session: Session, token_id: int) -> ApiToken:
+    """Revoke at once; the row stays, so that histories naming token:<id> keep their meaning."""
+    from ..stolen.models import utcnow
+
+    row = session.get(ApiToken, token_id)
+    if row is None:
+        raise NotFound("No such token.", code="unknown_token")
+    if row.revoked_at is None:
+        row.revoked_at = utcnow()
+    session.flush()
     return row

@@ -9,11 +9,13 @@ from flask import current_app, request
 from flask_limiter.util import get_remote_address
 from sqlalchemy import text
 
-from ..errors import InvalidInput, TooLarge, Unavailable, UnsupportedMedia
+from ..errors import InvalidInput, TooLarge, Unavailable, Unprocessable, UnsupportedMedia
 from ..extensions import db, limiter
+from ..reports import service as reports
 from ..stolen import lookup, register, scanning
 from . import schemas
 from .auth import app_key, current_police_unit, police_actor, police_auth
+from .reports import status_url
 
 bp = APIBlueprint("api", __name__, url_prefix="/api/v1", tag="API v1")
 
@@ -132,6 +134,54 @@ def patch_stolen(ref: str, data: dict[str, Any]) -> Any:
     )
     db.session.commit()
     return police_item(item)
+
+
+def _report_limit() -> str:
+    return str(current_app.config["REPORT_RATE_LIMIT"])
+
+
+@bp.post("/reports")
+@limiter.limit(_report_limit, key_func=_check_client)
+@bp.input(schemas.ReportIn, arg_name="data", validation=False)
+@bp.output(schemas.ReportOut, status_code=201)
+@bp.doc(
+    summary="Report a hit",
+    description="Tell the police unit that recorded the theft of item `ref` where it is "
+    "offered. Once 201 is answered the report is stored durably and will reach the unit. "
+    "The same contact reporting the same item within 24 hours is merged (201 with the "
+    "earlier id). Rate limited per client.",
+    responses={404: "Unknown ref", 422: "Missing where, or no way to contact the reporter",
+               429: "Rate limited (Retry-After)"},
+)  # fmt: skip
+def create_report(data: Any) -> Any:
+    body = request.get_json(silent=True)
+    if not isinstance(body, dict):
+        raise InvalidInput("The body must be a JSON object.", code="invalid_json")
+    submitted = reports.submit_report(db.session, report_input(body))
+    db.session.commit()
+    report = submitted.report
+    return {
+        "id": report.public_id, "status": report.status, "merged": submitted.merged,
+        "police_unit": {"code": report.police_unit.code, "name": report.police_unit.name},
+        "status_url": status_url(report.public_id, external=True),
+    }  # fmt: skip
+
+
+def report_input(body: dict[str, Any]) -> reports.ReportInput:
+    """The JSON body as the service's input; wrong types count as missing (422 follows)."""
+    contact = body.get("contact") if isinstance(body.get("contact"), dict) else {}
+
+    def text(source: dict[str, Any], name: str) -> str:
+        value = source.get(name)
+        return value if isinstance(value, str) else ""
+
+    if not text(body, "ref"):
+        raise Unprocessable("Give the ref of the stolen item.", code="missing_ref")
+    return reports.ReportInput(
+        ref=text(body, "ref"), query=text(body, "query"), where=text(body, "where"),
+        name=text(contact, "name"), email=text(contact, "email"), phone=text(contact, "phone"),
+        remarks=text(body, "remarks"),
+    )  # fmt: skip
 
 
 def police_item(item: Any) -> dict[str, Any]:
