@@ -24,6 +24,7 @@ MAX_NEAR = 5
 # common piece) from costing more than a few milliseconds. Exact matches are unbounded
 # by this; only "did you mean" suggestions could be cut short.
 MAX_CANDIDATES = 500
+_LIGHT = (StolenItem.id, StolenItem.kind, StolenItem.key, StolenItem.segments)
 
 
 @dataclass(frozen=True, slots=True)
@@ -59,22 +60,28 @@ def check(session: Session, query: str, kind: str = "auto") -> dict[str, Any]:
 
 
 def lookup(session: Session, p: ParsedIdentifier) -> tuple[list[Found], list[Found]]:
-    """(matches, near) for one parsed identifier of one kind."""
+    """(matches, near) for one parsed identifier of one kind.
+
+    Candidates are read as light rows (id, kind, key, segments); only the items the
+    rules keep are loaded whole: a common piece can bring hundreds of candidates."""
     if p.key is None:
         return [], []
     pr = probe(p)
-    exact = _items(session, p.kind, StolenItem.match_key == pr.match_key, MAX_MATCHES)
-    candidates = {i.id: i for i in _near_candidates(session, p.kind, pr)}
-    matches: dict[int, Found] = {}
-    near: list[Found] = []
-    for item in [*exact, *candidates.values()]:
-        stored = from_storage(item.kind, item.key, item.segments)
-        outcome = compare(p, stored)
+    exact = _rows(session, p.kind, StolenItem.match_key == pr.match_key, MAX_MATCHES)
+    candidates = {row.id: row for row in _near_candidates(session, p.kind, pr)}
+    matched: dict[int, int] = {}
+    near: dict[int, int] = {}
+    for row in [*exact, *candidates.values()]:
+        outcome = compare(p, from_storage(row.kind, row.key, row.segments))
         if outcome is Outcome.MATCH:
-            matches.setdefault(item.id, Found(item, outcome, 0))
+            matched.setdefault(row.id, 0)
         elif outcome is Outcome.NEAR:
-            near.append(Found(item, outcome, osa(p.key, item.key, 20)))
-    return list(matches.values()), near
+            near.setdefault(row.id, osa(p.key, row.key, 20))
+    items = _load(session, [*matched, *near])
+    return (
+        [Found(items[i], Outcome.MATCH, 0) for i in matched],
+        [Found(items[i], Outcome.NEAR, d) for i, d in near.items()],
+    )
 
 
 def _best_near(found: list[Found]) -> list[Found]:
@@ -82,20 +89,29 @@ def _best_near(found: list[Found]) -> list[Found]:
     return sorted(unique, key=lambda f: (f.distance, -f.item.reported_on.toordinal()))[:MAX_NEAR]
 
 
-def _items(session: Session, kind: Kind, condition: Any, limit: int) -> list[StolenItem]:
+def _rows(session: Session, kind: Kind, condition: Any, limit: int) -> list[Any]:
+    """Light rows (id, kind, key, segments) of stolen items of ``kind`` meeting ``condition``."""
     stmt = (
-        select(StolenItem)
+        select(*_LIGHT)
         .where(StolenItem.kind == kind.value, StolenItem.status == "stolen", condition)
         .limit(limit)
     )
-    return list(session.scalars(stmt))
+    return list(session.execute(stmt))
 
 
-def _near_candidates(session: Session, kind: Kind, pr: Probe) -> Iterable[StolenItem]:
+def _load(session: Session, ids: list[int]) -> dict[int, StolenItem]:
+    if not ids:
+        return {}
+    return {
+        item.id: item for item in session.scalars(select(StolenItem).where(StolenItem.id.in_(ids)))
+    }
+
+
+def _near_candidates(session: Session, kind: Kind, pr: Probe) -> Iterable[Any]:
     if pr.exact_keys:
-        yield from _items(session, kind, StolenItem.match_key.in_(pr.exact_keys), MAX_CANDIDATES)
+        yield from _rows(session, kind, StolenItem.match_key.in_(pr.exact_keys), MAX_CANDIDATES)
     if pr.order_key:
-        yield from _items(session, kind, StolenItem.order_key == pr.order_key, MAX_CANDIDATES)
+        yield from _rows(session, kind, StolenItem.order_key == pr.order_key, MAX_CANDIDATES)
     ids: set[int] = set()
     if pr.pieces:
         stmt = (
@@ -108,7 +124,16 @@ def _near_candidates(session: Session, kind: Kind, pr: Probe) -> Iterable[Stolen
     if pr.contained_in:
         ids.update(_containing(session, pr.contained_in))
     if ids:
-        yield from _items(session, kind, StolenItem.id.in_(ids), MAX_CANDIDATES)
+        yield from _by_ids(session, kind, ids)
+
+
+def _by_ids(session: Session, kind: Kind, ids: set[int]) -> list[Any]:
+    """Light rows of the stolen items among ``ids`` of ``kind``; the kind is tested here,
+    not in SQL: beside ``kind = ?`` SQLite's planner (without ANALYZE statistics) may
+    pick a (kind, ...) index over the rowid lookups and read every item of that kind
+    (50 ms at 300,000 items instead of 0.1 ms)."""
+    stmt = select(*_LIGHT).where(StolenItem.id.in_(ids), StolenItem.status == "stolen")
+    return [row for row in session.execute(stmt) if row.kind == kind.value][:MAX_CANDIDATES]
 
 
 def _containing(session: Session, key: str) -> list[int]:
