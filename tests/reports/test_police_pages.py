@@ -9,8 +9,7 @@ from sqlalchemy import select
 from stopheling.accounts.models import AuditLog
 from stopheling.extensions import db
 from stopheling.reports.models import HitReport
-
-from .conftest import csrf
+from tests.conftest import csrf
 
 ITEMS = [
     {"kind": "serial", "identifier": "AMSERIAL001", "police_unit": "AM", "case_ref": "ZAAK-AM-1"},

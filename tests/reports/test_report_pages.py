@@ -3,7 +3,7 @@ announced (role=alert), and a redirect to the private status page."""
 
 from __future__ import annotations
 
-from .conftest import csrf
+from tests.conftest import csrf
 
 
 def test_the_flagged_result_links_to_the_report_form(client, add_items):
