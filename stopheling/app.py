@@ -41,6 +41,7 @@ def create_app(config: dict[str, Any] | None = None) -> APIFlask:
     register_blueprints(app)
     register_errorhandlers(app)
     register_security(app)
+    register_observability(app)
     register_template_helpers(app)
     register_commands(app)
     register_proxy(app)
@@ -75,6 +76,12 @@ def register_errorhandlers(app: APIFlask) -> None:
     from .routes import errors
 
     errors.register(app)
+
+
+def register_observability(app: APIFlask) -> None:
+    from . import observability
+
+    observability.register(app)
 
 
 def register_security(app: APIFlask) -> None:

@@ -36,6 +36,9 @@ def from_environment() -> dict[str, Any]:
         "OCR_ENGINE": os.environ.get("STOPHELING_OCR_ENGINE", "rapidocr"),
         "IMPORT_MAX_BYTES": _int("STOPHELING_IMPORT_MAX_BYTES", 512 * 1024 * 1024),
         "TRUSTED_PROXIES": _int("STOPHELING_TRUSTED_PROXIES", 0),
+        "LOG_FORMAT": os.environ.get(
+            "STOPHELING_LOG_FORMAT", "json" if env == "production" else "text"
+        ),
         "REPORT_RATE_LIMIT": os.environ.get("STOPHELING_REPORT_RATE_LIMIT", "10/hour;30/day"),
         "LOGIN_RATE_LIMIT": os.environ.get("STOPHELING_LOGIN_RATE_LIMIT", "10/minute;50/hour"),
         "PUBLIC_BASE_URL": os.environ.get("STOPHELING_PUBLIC_BASE_URL", "http://127.0.0.1:8000"),
