@@ -13,7 +13,7 @@ import secrets
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import select
+from sqlalchemy import select, text
 from sqlalchemy.orm import Session
 
 from ..errors import NotFound, Unprocessable
@@ -51,9 +51,12 @@ def submit_report(session: Session, data: ReportInput, *, now: datetime | None =
     The same contact reporting the same item within 24 hours is merged into the first
     report (``repeats`` counts the repeats), so nobody floods a unit's inbox."""
     now = now or utcnow()
-    item = session.scalar(select(StolenItem).where(StolenItem.ref == data.ref))
+    item = session.scalar(
+        select(StolenItem).where(StolenItem.ref == data.ref).with_for_update(of=StolenItem)
+    )
     if item is None:
         raise NotFound("No stolen item with this reference.", code="unknown_ref")
+    _take_turns(session, item.id)
     where, email, phone = _validate(data)
     key = contact_key(email, phone)
     earlier = session.scalar(
@@ -90,6 +93,16 @@ def submit_report(session: Session, data: ReportInput, *, now: datetime | None =
     session.flush()
     _queue_deliveries(session, report, now)
     return Submitted(report, merged=False)
+
+
+def _take_turns(session: Session, item_id: int) -> None:
+    """Make two reports of the same item arriving at the same instant take turns, so that
+    the second sees the first and is merged instead of stored twice. PostgreSQL: the row
+    lock taken above (FOR UPDATE). SQLite: a no-op write takes the database's write lock
+    now, before the search for an earlier report (SQLite runs plain reads outside any
+    transaction, so they would not wait)."""
+    if session.get_bind().dialect.name == "sqlite":
+        session.execute(text("UPDATE stolen_items SET id = id WHERE id = :id"), {"id": item_id})
 
 
 def _validate(data: ReportInput) -> tuple[str, str | None, str | None]:

@@ -106,3 +106,26 @@ def test_the_status_link_needs_its_secret(client, add_items):
     page = client.get(path).get_data(as_text=True)
     assert body["id"] in page and "Ontvangen" in page and "jan@example" not in page
     assert client.get(path[:-1] + ("0" if path[-1] != "0" else "1")).status_code == 404
+
+
+def test_the_same_report_sent_twice_at_once_is_stored_once(app, add_items):
+    """Two identical reports racing each other: one is stored, the other merged into it."""
+    import threading
+
+    (ref,) = add_items({"kind": "serial", "identifier": "RACE123456"})
+    barrier, answers = threading.Barrier(4), []
+
+    def send():
+        client = app.test_client()
+        barrier.wait()
+        answers.append(report(client, ref).status_code)
+
+    threads = [threading.Thread(target=send) for _ in range(4)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert sorted(answers) == [201] * 4
+    assert count(app, HitReport) == 1
+    with app.app_context():
+        assert db.session.scalar(select(HitReport.repeats)) == 3
