@@ -144,10 +144,11 @@ def stop_worker(process: subprocess.Popen) -> int | None:
     """SIGTERM and wait: the worker finishes the job in hand and exits 0."""
     process.terminate()
     try:
-        process.wait(timeout=15)
+        process.wait(timeout=60)  # generous: CI machines can be slow under load
     finally:
         if process.poll() is None:
             process.kill()
+            process.wait()  # reap it, so no zombie outlives the test
     return process.returncode
 
 
