@@ -49,6 +49,13 @@ def create_app(config: dict[str, Any] | None = None) -> APIFlask:
 
 
 def register_extensions(app: APIFlask) -> None:
+    if app.config["SQLALCHEMY_DATABASE_URI"].startswith("postgresql"):
+        # psycopg prepares a statement after five runs, and PostgreSQL then may plan it
+        # once for any value: for "key LIKE $1" that generic plan scans the whole table
+        # instead of using the trigram index. Unprepared, every query is planned for its
+        # own values.
+        options = app.config.setdefault("SQLALCHEMY_ENGINE_OPTIONS", {})
+        options.setdefault("connect_args", {})["prepare_threshold"] = None
     db.init_app(app)
     migrate.init_app(app, db, directory=str(_migrations_dir()))
     csrf.init_app(app)

@@ -24,6 +24,7 @@ def from_environment() -> dict[str, Any]:
         "SQLALCHEMY_DATABASE_URI": normalize_database_url(
             os.environ.get("DATABASE_URL", f"sqlite:///{DEFAULT_INSTANCE / 'stopheling.sqlite3'}")
         ),
+        "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
         "RATELIMIT_STORAGE_URI": os.environ.get("REDIS_URL", "memory://"),
         "CHECK_RATE_LIMIT": os.environ.get("STOPHELING_CHECK_RATE_LIMIT", "60/minute;2000/day"),
         "CHECK_RATE_LIMIT_APP": os.environ.get("STOPHELING_CHECK_RATE_LIMIT_APP", "6000/minute"),
