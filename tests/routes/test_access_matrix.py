@@ -72,7 +72,8 @@ def expected(access: str, role: str) -> str:
         return "401"  # a session never opens the police API: only a token does
     if role == "anonymous":
         return "login"
-    return "allowed" if role == access else "403"
+    roles = (access,) if isinstance(access, str) else access  # one role or a tuple of roles
+    return "allowed" if role in roles else "403"
 
 
 def outcome(response) -> str:
