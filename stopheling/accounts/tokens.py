@@ -18,15 +18,30 @@ def hash_token(token: str) -> str:
 
 
 def create_token(
-    session: Session, *, kind: str, police_unit: str | None = None, label: str = ""
+    session: Session,
+    *,
+    kind: str,
+    police_unit: str | None = None,
+    label: str = "",
+    dealer_id: int | None = None,
 ) -> str:
     """Store a new token's hash and return the token (shown once, never stored)."""
     if kind == "police" and (police_unit is None or session.get(PoliceUnit, police_unit) is None):
         raise InvalidInput(f"Unknown police unit: {police_unit!r}.", code="unknown_police_unit")
-    prefix = {"police": "shp", "app": "sha"}[kind]
+    if kind == "dealer" and dealer_id is None:
+        raise InvalidInput("A dealer token belongs to a dealer.", code="unknown_dealer")
+    if len(label) > 100:
+        raise InvalidInput("The label is longer than 100 characters.", code="label_too_long")
+    prefix = {"police": "shp", "app": "sha", "dealer": "shd"}[kind]
     token = f"{prefix}_{secrets.token_urlsafe(32)}"
     session.add(
-        ApiToken(token_hash=hash_token(token), kind=kind, police_unit_code=police_unit, label=label)
+        ApiToken(
+            token_hash=hash_token(token),
+            kind=kind,
+            police_unit_code=police_unit,
+            label=label,
+            dealer_id=dealer_id if kind == "dealer" else None,
+        )
     )
     session.flush()
     return token

@@ -19,7 +19,7 @@ import cv2
 import numpy as np
 import numpy.typing as npt
 import pillow_heif
-from PIL import Image, ImageOps
+from PIL import Image
 
 from stopheling.errors import ImageError, ImageTooLarge, NotAnImage
 
@@ -101,7 +101,9 @@ def load_image(
 def _open(data: bytes) -> Image.Image:
     """Parse the header only (Pillow decodes lazily); a bomb is refused right here."""
     try:
-        return Image.open(io.BytesIO(data))
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", UserWarning)  # "Corrupt EXIF data": not fatal
+            return Image.open(io.BytesIO(data))
     except (Image.DecompressionBombError, Image.DecompressionBombWarning) as exc:
         raise ImageTooLarge("the image declares too many pixels") from exc
     except (OSError, SyntaxError, ValueError) as exc:
@@ -110,8 +112,10 @@ def _open(data: bytes) -> Image.Image:
 
 def _orientation(im: Image.Image) -> int:
     try:
-        return int(im.getexif().get(_EXIF_ORIENTATION, 1))
-    except (OSError, SyntaxError, ValueError, TypeError):
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", UserWarning)  # corrupt EXIF: treated as upright
+            return int(im.getexif().get(_EXIF_ORIENTATION, 1))
+    except (OSError, SyntaxError, ValueError, TypeError, UserWarning):
         return 1  # unreadable EXIF: treat as upright rather than refuse the photo
 
 
@@ -123,13 +127,32 @@ def _decode(im: Image.Image, max_side: int, orientation: int) -> Image.Image:
         im.draft(im.mode, (math.ceil(im.width * ratio), math.ceil(im.height * ratio)))
     try:
         im.load()  # first frame only for animated images
-        upright = ImageOps.exif_transpose(im) if orientation != 1 else im
+        im = _reduce(im, max_side)
+        upright = im.transpose(_TRANSPOSE[orientation]) if orientation in _TRANSPOSE else im
         rgb = _to_rgb(upright)
     except (Image.DecompressionBombError, Image.DecompressionBombWarning) as exc:
         raise ImageTooLarge("the image declares too many pixels") from exc
     except (OSError, SyntaxError, ValueError, EOFError) as exc:
         raise ImageError("the image is truncated or broken") from exc
     return rgb
+
+
+_TRANSPOSE = {
+    2: Image.Transpose.FLIP_LEFT_RIGHT, 3: Image.Transpose.ROTATE_180,
+    4: Image.Transpose.FLIP_TOP_BOTTOM, 5: Image.Transpose.TRANSPOSE,
+    6: Image.Transpose.ROTATE_270, 7: Image.Transpose.TRANSVERSE, 8: Image.Transpose.ROTATE_90,
+}  # fmt: skip
+
+
+def _reduce(im: Image.Image, max_side: int) -> Image.Image:
+    """Shrink a large decoded image by a whole factor (box average) before any copy or
+    conversion, so that a 36-megapixel PNG costs one full-size buffer, not four."""
+    factor = max(im.size) // max_side
+    if factor < 2:
+        return im
+    if im.mode not in {"RGB", "RGBA", "L", "LA"}:
+        im = _to_rgb(im)  # palette, bilevel, 16-bit: reduce works on these modes only
+    return im.reduce(factor)
 
 
 def _fit(bgr: npt.NDArray[np.uint8], max_side: int) -> npt.NDArray[np.uint8]:

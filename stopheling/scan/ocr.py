@@ -62,7 +62,9 @@ def _shrink(image: Image, max_side: int) -> tuple[Image, float]:
     scale = min(1.0, max_side / max(image.shape[:2]))
     if scale == 1.0:
         return image, 1.0
-    small = cv2.resize(image, None, fx=scale, fy=scale, interpolation=cv2.INTER_AREA)
+    h, w = image.shape[:2]
+    size = (max(1, round(w * scale)), max(1, round(h * scale)))  # a 30000×2 photo: not 0 high
+    small = cv2.resize(image, size, interpolation=cv2.INTER_AREA)
     return small.astype(np.uint8), scale
 
 
@@ -98,6 +100,13 @@ class RapidOcrRecognizer:
 
     def detect_and_recognize(self, image_bgr: Image) -> list[TextLine]:
         small, scale = _shrink(image_bgr, self.det_max_side)
+        # "min" mode upscales until the short side is 32 px: a 30000×2 photo would become
+        # gigabytes. Pad the short side with white instead (bottom/right: boxes unchanged).
+        h, w = small.shape[:2]
+        if min(h, w) < 32:
+            white = (255, 255, 255)
+            small = cv2.copyMakeBorder(small, 0, max(0, 32 - h), 0, max(0, 32 - w),
+                                       cv2.BORDER_CONSTANT, value=white)  # fmt: skip
         result, _ = self._engine(small, use_det=True, use_cls=False, use_rec=True)
         return [
             TextLine(str(text), float(score), _box_of(quad, scale))

@@ -17,7 +17,8 @@ OPTIONAL_LIMITS = {
     "description": 2000,
 }  # fmt: skip
 KNOWN_FIELDS = frozenset(REQUIRED) | frozenset(OPTIONAL_LIMITS)
-_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
+# Control characters, and lone surrogates (a JSON "\ud800" escape) that no database stores.
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f\ud800-\udfff]")
 
 
 @dataclass(frozen=True, slots=True)
