@@ -87,10 +87,14 @@ def server(url: str, workdir: Path) -> Iterator[dict[str, Any]]:
             "STOPHELING_ACCESS_LOG": str(workdir / "access.log"),
             "STOPHELING_CHECK_RATE_LIMIT": "1000000000/minute",
             "STOPHELING_SCAN_RATE_LIMIT": "1000000/minute",
+            # the load is the measure here: no shedding (503) and no enumeration block (429),
+            # which the production defaults would apply to 16 clients walking a query list
+            "STOPHELING_CHECK_CONCURRENCY": "0", "STOPHELING_ENUMERATION_MISSES": "1000000000",
         }  # fmt: skip
         if redis_url:
             env |= {"STOPHELING_ENV": "production", "REDIS_URL": redis_url,
-                    "SECRET_KEY": secrets.token_urlsafe(32)}  # fmt: skip
+                    "SECRET_KEY": secrets.token_urlsafe(32),
+                    "STOPHELING_VAULT_KEY": secrets.token_urlsafe(32)}  # fmt: skip
         log = stack.enter_context((workdir / "gunicorn.log").open("wb"))
         args = [str(BIN / "gunicorn"), "-c", "gunicorn.conf.py", "bench.bare_app:app"]
         proc = subprocess.Popen(args, cwd=REPO, env=env, stdout=log, stderr=log)
