@@ -15,3 +15,29 @@ max_requests_jitter = 1_000
 # the access log records the path without the query string.
 accesslog = os.environ.get("STOPHELING_ACCESS_LOG", "-")
 access_log_format = '%(h)s "%(m)s %(U)s" %(s)s %(b)s %(M)sms'
+
+# Prometheus metrics of all worker processes (stopheling/metrics.py): each process writes
+# its counters into PROMETHEUS_MULTIPROC_DIR and /metrics adds them up. Set it to share the
+# folder with `stopheling worker` (scripts/start does, and empties it before starting);
+# without it, gunicorn makes a fresh folder of its own and removes it on exit.
+_own_metrics_dir = None
+if not os.environ.get("PROMETHEUS_MULTIPROC_DIR"):
+    import tempfile
+
+    _own_metrics_dir = tempfile.mkdtemp(prefix="stopheling-metrics-")
+    os.environ["PROMETHEUS_MULTIPROC_DIR"] = _own_metrics_dir
+os.makedirs(os.environ["PROMETHEUS_MULTIPROC_DIR"], exist_ok=True)
+
+
+def child_exit(server, worker):
+    """A worker process ended: its live gauges no longer count (its counters still do)."""
+    from prometheus_client import multiprocess
+
+    multiprocess.mark_process_dead(worker.pid)
+
+
+def on_exit(server):
+    if _own_metrics_dir:
+        import shutil
+
+        shutil.rmtree(_own_metrics_dir, ignore_errors=True)

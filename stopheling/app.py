@@ -17,9 +17,16 @@ from .i18n import select_locale
 API_DESCRIPTION = """Check whether an identifier (serial number, IMEI, bicycle frame number,
 Dutch licence plate, VIN) is registered as stolen; scan a photo; report a hit; police
 systems maintain the register. Every error has the shape
-`{"error": {"code": "…", "message": "…"}}`. Rate limits: anonymous checks are limited per
-client address, requests with an app key (`X-API-Key`) get a higher limit per key; a limited
-request gets 429 with `Retry-After`."""
+`{{"error": {{"code": "…", "message": "…"}}}}`.
+
+Limits of this server (a limited request gets 429 with `Retry-After`): checks
+{CHECK_RATE_LIMIT} per client address, or {CHECK_RATE_LIMIT_APP} per app key (`X-API-Key`);
+scans {SCAN_RATE_LIMIT} per client; hit reports {REPORT_RATE_LIMIT} per client. Walking
+through identifiers is throttled: {ENUMERATION_MISSES} different unregistered identifiers
+that differ only in their last three characters within {ENUMERATION_WINDOW_SECONDS} seconds
+block the client's checks for {ENUMERATION_BLOCK_SECONDS} seconds (429, code
+`enumeration_throttled`). When too many checks or scans run at once the answer is 503 with
+`Retry-After`: retry after that many seconds."""
 
 
 def create_app(config: dict[str, Any] | None = None) -> APIFlask:
@@ -36,12 +43,13 @@ def create_app(config: dict[str, Any] | None = None) -> APIFlask:
     app.config.from_mapping(settings.from_environment())
     app.config.from_mapping(config or {})
     settings.check(app.config)
-    app.config["DESCRIPTION"] = API_DESCRIPTION
+    app.config["DESCRIPTION"] = API_DESCRIPTION.format_map(app.config)
     register_extensions(app)
     register_blueprints(app)
     register_errorhandlers(app)
     register_security(app)
     register_observability(app)
+    register_metrics(app)
     register_template_helpers(app)
     register_commands(app)
     register_proxy(app)
@@ -76,6 +84,19 @@ def register_blueprints(app: APIFlask) -> None:
     app.register_blueprint(admin.bp)
     app.register_blueprint(api.bp)
     app.register_blueprint(api.ops)
+    from .routes import account, vault
+
+    app.register_blueprint(account.bp)  # residents' accounts (issue 4)
+    app.register_blueprint(vault.bp)
+    from .routes import inspection
+
+    app.register_blueprint(inspection.bp)  # inspection of dealers' registers (issue 6)
+    from .routes import dealer, dealer_api, municipality
+
+    app.register_blueprint(dealer.bp)  # dealers' registers (issue 6)
+    app.register_blueprint(dealer_api.bp)
+    app.register_blueprint(municipality.bp)
+    csrf.exempt(dealer_api.bp)  # tokens, never cookies
     csrf.exempt(api.bp)  # the API authenticates with tokens, never with cookies
 
 
@@ -89,6 +110,12 @@ def register_observability(app: APIFlask) -> None:
     from . import observability
 
     observability.register(app)
+
+
+def register_metrics(app: APIFlask) -> None:
+    from . import metrics
+
+    metrics.register(app)
 
 
 def register_security(app: APIFlask) -> None:

@@ -8,7 +8,7 @@ import time
 from typing import IO, Any
 
 import click
-from flask import Flask
+from flask import Flask, current_app
 from flask.cli import FlaskGroup, with_appcontext
 from sqlalchemy import select
 
@@ -27,6 +27,8 @@ main = FlaskGroup(create_app=_create_app, help="stopheling: the stolen-goods che
 def register(app: Flask) -> None:
     for command in (import_stolen, create_token, demo, worker, create_user):
         app.cli.add_command(command)
+    app.cli.add_command(erase_expired_sellers)
+    app.cli.add_command(verify_register)
 
 
 class Progress:
@@ -146,6 +148,15 @@ def demo(count: int) -> None:
         f"  near    {serial[:-1] + ('X' if serial[-1] != 'X' else 'Y')}  (one character off)"
     )
     click.echo(f"  recovered {recovered.identifier}  (no longer flagged)")
+    if current_app.config["ENV_NAME"] == "production":
+        return  # demo accounts with printed passwords never on a production database
+    from .demo_accounts import make
+
+    accounts = make(db.session, stolen_serial=examples["serial"][0].identifier)
+    db.session.commit()
+    click.echo("Demo accounts (invented; new passwords on every run), log in at /inloggen:")
+    for account in accounts:
+        click.echo(f"  {account.role:12} {account.email:28} {account.password}")
 
 
 @click.command("worker")
@@ -172,7 +183,7 @@ def worker() -> None:
 @click.option("--role", required=True, type=click.Choice(
     ["citizen", "dealer", "municipality", "boa", "police", "admin"]))  # fmt: skip
 @click.option("--police-unit", help="The officer's unit (role police).")
-@click.option("--municipality", help="The municipality's code (role municipality).")
+@click.option("--municipality", help="The municipality's code (role municipality or boa).")
 @click.option("--name", default="")
 @click.password_option(help="Asked on the terminal when not given (at least 12 characters).")
 @with_appcontext
@@ -191,3 +202,54 @@ def create_user(
         raise click.ClickException(exc.message) from None
     db.session.commit()
     click.echo(f"created user {user.id} ({user.email}, {user.role})")
+
+
+@click.command("erase-expired-sellers")
+@click.option("--years", type=int, help="Years to keep (STOPHELING_SELLER_RETENTION_YEARS).")
+@with_appcontext
+def erase_expired_sellers(years: int | None) -> None:
+    """Erase sellers' and buyers' personal data from register entries older than the
+    retention period; the items stay and every chain still verifies (the worker runs it
+    daily)."""
+    from flask import current_app
+
+    from .dealers.retention import erase_expired
+    from .stolen.models import utcnow
+
+    if years is None:
+        years = current_app.config["SELLER_RETENTION_YEARS"]
+    if years < 1:
+        raise click.UsageError("The retention period is at least one year.")
+    done = erase_expired(db.session, now=utcnow(), years=years)
+    click.echo(
+        f"erased the personal data of {done.purchases} purchase and {done.sales} sale entries "
+        f"recorded before {done.cutoff.isoformat(timespec='seconds')}"
+    )
+
+
+@click.command("verify-register")
+@click.argument("dealer")
+@with_appcontext
+def verify_register(dealer: str) -> None:
+    """Verify a dealer's purchase and sales registers (DEALER: its id or KvK number); names
+    the first entry that does not fit and exits 1, or exits 0 when both chains hold."""
+    from .dealers.models import Dealer
+    from .dealers.register import verify_register as verify
+
+    found = list(db.session.scalars(select(Dealer).where(Dealer.kvk == dealer)))
+    if not found and dealer.isdigit() and len(dealer) < 8:
+        found = [d for d in [db.session.get(Dealer, int(dealer))] if d is not None]
+    if not found:
+        raise click.ClickException(f"No dealer with id or KvK number {dealer}.")
+    failed = False
+    for d in found:
+        for register, name in (("purchase", "purchase register"), ("sale", "sales register")):
+            broken = verify(db.session, d.id, register)
+            if broken is None:
+                click.echo(f"{d.name} (id {d.id}, KvK {d.kvk}) {name}: every entry fits")
+            else:
+                failed = True
+                click.echo(f"{d.name} (id {d.id}, KvK {d.kvk}) {name}: entry {broken.number} "
+                           f"does not fit: {broken.message}")  # fmt: skip
+    if failed:
+        sys.exit(1)

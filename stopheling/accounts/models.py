@@ -17,7 +17,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from ..extensions import db
 from ..stolen.models import utcnow
 
-TOKEN_KINDS = ("police", "app")
+TOKEN_KINDS = ("police", "app", "dealer")
 # One role per person. Citizens keep a vault, dealers and municipalities use the buyer
 # register, BOAs and police officers inspect, administrators run the service.
 ROLES = ("citizen", "dealer", "municipality", "boa", "police", "admin")
@@ -25,13 +25,14 @@ ROLES = ("citizen", "dealer", "municipality", "boa", "police", "admin")
 
 class ApiToken(db.Model):  # type: ignore[name-defined,misc]
     __tablename__ = "api_tokens"
-    __table_args__ = (CheckConstraint("kind IN ('police', 'app')", name="kind"),)
+    __table_args__ = (CheckConstraint("kind IN ('police', 'app', 'dealer')", name="kind"),)
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     token_hash: Mapped[str] = mapped_column(String(64), unique=True)
     kind: Mapped[str] = mapped_column(String(10))
     label: Mapped[str] = mapped_column(String(100), default="")
     police_unit_code: Mapped[str | None] = mapped_column(ForeignKey("police_units.code"))
+    dealer_id: Mapped[int | None] = mapped_column(ForeignKey("dealers.id"))  # kind 'dealer'
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
     revoked_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
 
@@ -61,6 +62,10 @@ class User(UserMixin, db.Model):  # type: ignore[name-defined,misc]
     active: Mapped[bool] = mapped_column(Boolean, default=True)
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
     last_login_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    # Residents confirm their address by mail before their vault opens (issue 4).
+    email_confirmed_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    # A dealer's employee works in that business's registers (issue 6).
+    dealer_id: Mapped[int | None] = mapped_column(ForeignKey("dealers.id"))
 
     police_unit = relationship("PoliceUnit")
 

@@ -52,7 +52,8 @@ def set_role(
     police_unit: str | None = None,
     municipality: str | None = None,
 ) -> User:
-    """Give ``user`` one role; police officers need their unit, municipalities their code."""
+    """Give ``user`` one role; police officers need their unit, municipalities their code
+    (a BOA may have one: the municipality that can grant it access to the registers)."""
     if role not in ROLES:
         raise Unprocessable(f"role must be one of {', '.join(ROLES)}.", code="invalid_role")
     police_unit = (police_unit or "").upper() or None
@@ -64,9 +65,12 @@ def set_role(
         raise Unprocessable(
             "A municipality account needs a known municipality.", code="unknown_municipality"
         )
+    if role == "boa" and municipality and not session.get(Municipality, municipality):
+        raise Unprocessable("Unknown municipality for this BOA.", code="unknown_municipality")
     user.role = role
     user.police_unit_code = police_unit if role == "police" else None
-    user.municipality_code = municipality if role == "municipality" else None
+    # A BOA may belong to a municipality, which then grants it register access (issue 6).
+    user.municipality_code = municipality if role in ("municipality", "boa") else None
     session.flush()
     return user
 

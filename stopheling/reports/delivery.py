@@ -33,7 +33,8 @@ class DeliveryError(Exception):
 
 @dataclass(frozen=True, slots=True)
 class MailSettings:
-    """SMTP server; without a host the mail is written to the log (development)."""
+    """SMTP server. Without a host, development writes the mail to the log; production
+    never does (mails carry personal data): there an unsent mail is an error."""
 
     host: str = ""
     port: int = 25
@@ -42,6 +43,7 @@ class MailSettings:
     password: str = ""
     sender: str = "stopheling <noreply@stopheling.invalid>"
     timeout: float = 10.0
+    log_unsent: bool = True  # False in production
 
 
 def report_document(report: HitReport) -> dict[str, Any]:
@@ -49,6 +51,7 @@ def report_document(report: HitReport) -> dict[str, Any]:
     item = report.item
     return {
         "type": "hit_report",
+        "source": report.source,  # "citizen", or "buyer_register" for a dealer's purchase
         "id": report.public_id,
         "created_at": report.created_at.isoformat(),
         "police_unit": report.police_unit_code,
@@ -157,6 +160,8 @@ def _message(settings: MailSettings, to: str, subject: str, body: str, key: str)
 
 def send_mail(message: EmailMessage, settings: MailSettings) -> None:
     if not settings.host:
+        if not settings.log_unsent:
+            raise DeliveryError("no SMTP host configured (STOPHELING_SMTP_HOST)")
         log.info("mail (no SMTP host set, not sent):\n%s", message.as_string())
         return
     try:

@@ -15,11 +15,12 @@ import socket
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any
 
 from sqlalchemy.orm import Session
 
+from ..metrics import count_delivery
 from ..stolen.models import utcnow
 from . import delivery, outbox
 from .models import DeliveryJob
@@ -37,6 +38,7 @@ class WorkerSettings:
     batch: int = 20
     poll_seconds: float = 1.0
     http_timeout: float = 10.0
+    retention_years: int = 4  # sellers' data in the buyer registers (issue 6)
 
     @classmethod
     def from_config(cls, config: Any) -> WorkerSettings:
@@ -55,6 +57,7 @@ class WorkerSettings:
             username=config["SMTP_USERNAME"],
             password=config["SMTP_PASSWORD"],
             sender=config["MAIL_FROM"],
+            log_unsent=config["ENV_NAME"] != "production",
         )
         return cls(
             policy=policy,
@@ -64,6 +67,7 @@ class WorkerSettings:
             batch=config["WORKER_BATCH"],
             poll_seconds=config["WORKER_POLL_MS"] / 1000,
             http_timeout=config["DELIVERY_TIMEOUT_SECONDS"],
+            retention_years=config.get("SELLER_RETENTION_YEARS", 4),
         )
 
 
@@ -77,6 +81,7 @@ class Worker:
     clock: Callable[[], datetime] = utcnow
     rng: random.Random = field(default_factory=random.Random)
     breakers: outbox.Breakers = field(init=False)
+    retention_day: date | None = field(default=None, init=False)
 
     def __post_init__(self) -> None:
         self.breakers = outbox.Breakers(self.settings.policy)
@@ -97,6 +102,8 @@ class Worker:
 
     def run_once(self, stop: threading.Event | None = None) -> int:
         """Claim one batch and deliver it; returns how many jobs were claimed."""
+        self.retro_match()
+        self.erase_expired_daily()
         now = self.clock()
         ids = outbox.claim(
             self.session,
@@ -113,6 +120,38 @@ class Worker:
             self.deliver(job_id)
         return len(ids)
 
+    def retro_match(self) -> None:
+        """Match stolen items added since the last cycle against the dealers' purchase
+        registers (issue 6); the alerts' deliveries are claimed in this same cycle."""
+        from ..dealers.matching import retro_match
+
+        try:
+            self.session.commit()  # a fresh snapshot: retro_match reads it before writing
+            retro_match(self.session, now=self.clock())
+            self.session.commit()
+        except Exception:  # never let it stop the deliveries
+            log.exception("retro-matching failed")
+            self.session.rollback()
+
+    def erase_expired_daily(self) -> None:
+        """Once a day, erase sellers' personal data past the retention period (issue 6)."""
+        from ..dealers.retention import erase_expired
+
+        today = self.clock().date()
+        if self.retention_day == today:
+            return
+        try:
+            self.session.commit()
+            done = erase_expired(
+                self.session, now=self.clock(), years=self.settings.retention_years
+            )
+            self.retention_day = today
+            if done.purchases or done.sales:
+                log.info("retention: erased %s sellers, %s buyers", done.purchases, done.sales)
+        except Exception:  # never let it stop the deliveries; retried next cycle
+            log.exception("retention erasure failed")
+            self.session.rollback()
+
     def deliver(self, job_id: int) -> None:
         job = self.session.get(DeliveryJob, job_id)
         assert job is not None
@@ -127,6 +166,7 @@ class Worker:
             self.session.commit()  # hold no transaction while waiting on the network
             send()
         except delivery.DeliveryError as exc:
+            count_delivery(job.kind, ok=False)
             self.breakers.failed(key, self.clock())
             log.warning("delivery %s failed: %s", job_id, exc)
             outbox.record_failure(
@@ -140,6 +180,7 @@ class Worker:
                 permanent=exc.permanent,
             )
             return
+        count_delivery(job.kind, ok=True)
         self.breakers.succeeded(key)
         outbox.record_success(self.session, job_id, now=self.clock())
 

@@ -8,6 +8,7 @@ from typing import Any
 from apiflask import APIBlueprint
 from flask import current_app, redirect, render_template, request, url_for
 
+from .. import enumeration
 from ..accounts import tokens, users
 from ..accounts.models import ROLES
 from ..errors import StophelingError
@@ -34,6 +35,7 @@ def _page(status: int = 200, **context: Any) -> Any:
         users=users.list_users(db.session),
         tokens=tokens.list_tokens(db.session),
         failed=channels.failed_jobs(db.session),
+        flagged=enumeration.list_flags(db.session),
         roles=ROLES,
         units=db.session.query(PoliceUnit).order_by(PoliceUnit.code).all(),
         **context,

@@ -9,6 +9,7 @@ from flask import current_app, request
 from flask_limiter.util import get_remote_address
 from sqlalchemy import text
 
+from .. import enumeration, overload
 from ..errors import InvalidInput, TooLarge, Unavailable, Unprocessable, UnsupportedMedia
 from ..extensions import db, limiter
 from ..reports import service as reports
@@ -38,10 +39,30 @@ def _check_client() -> str:
     summary="Check an identifier",
     description="Is this identifier registered as stolen? Anonymous use is rate limited per "
     "client address; an app key (X-API-Key) gets its own, higher limit.",
-    responses={400: "q empty or longer than 100 characters", 429: "Rate limited (Retry-After)"},
-)
+    responses={400: "q empty or longer than 100 characters",
+               429: "Rate limited, or throttled for walking through identifiers (code "
+                    "enumeration_throttled); Retry-After says when to try again",
+               503: "Too many checks at once (Retry-After)"},
+)  # fmt: skip
 def check(args: dict[str, Any]) -> dict[str, Any]:
-    return lookup.check(db.session, args["q"], args["kind"])
+    return guarded_check(args["q"], args["kind"])
+
+
+def guarded_check(query: str, kind: str) -> dict[str, Any]:
+    """The check behind the enumeration throttle (429) and the concurrency gate (503)."""
+    config, client = current_app.config, _check_client()
+    store = current_app.extensions.setdefault(
+        "stopheling.enumeration", enumeration.make_store(config["RATELIMIT_STORAGE_URI"])
+    )
+    enumeration.refuse_if_throttled(store, client)
+    wait = config["CHECK_QUEUE_MS"] / 1000
+    with overload.slot("check", concurrency=config["CHECK_CONCURRENCY"], wait_seconds=wait):
+        result = lookup.check(db.session, query, kind)
+    limits = enumeration.Limits.from_config(config)
+    if enumeration.record_check(db.session, store, client, result, secret=config["SECRET_KEY"],
+                                limits=limits):  # fmt: skip
+        db.session.commit()
+    return result
 
 
 def _scan_limit() -> str:

@@ -27,7 +27,10 @@ from ..accounts.users import authenticate
 from ..extensions import db, limiter, login_manager
 
 bp = Blueprint("login", __name__)
-HOME_OF_ROLE = {"police": "police.inbox", "admin": "admin.index"}
+HOME_OF_ROLE = {
+    "police": "police.inbox", "admin": "admin.index", "citizen": "vault.index",
+    "dealer": "dealer.index", "municipality": "municipality.dealers", "boa": "inspection.index",
+}  # fmt: skip
 
 
 @login_manager.user_loader

@@ -14,6 +14,8 @@ from flask import Response, redirect, render_template, request, url_for
 from flask_login import current_user
 
 from ..accounts.audit import record
+from ..dealers import alerts as register_alerts
+from ..dealers.alerts import alert_for_report
 from ..errors import StophelingError, Unprocessable
 from ..extensions import db
 from ..matching import KINDS
@@ -52,7 +54,25 @@ def inbox() -> str:
 def report(report_id: int) -> str:
     found = reports.open_report(db.session, report_id, unit=unit(), actor=current_user.actor)
     db.session.commit()  # the audit entry is written even though nothing else changes
-    return render_template("police/report.html", report=found, categories=CATEGORIES)
+    alert = alert_for_report(db.session, found.id) if found.source == "buyer_register" else None
+    return render_template(
+        "police/report.html", report=found, categories=CATEGORIES, register_alert=alert
+    )
+
+
+@bp.post("/meldingen/<int:report_id>/vrijgeven")
+def release_hold(report_id: int) -> Any:
+    """A dealer's good held for the police may be sold again (buyer register, issue 6)."""
+    found = reports.get_report(db.session, report_id, unit())
+    alert = alert_for_report(db.session, found.id)
+    if alert is None:
+        return Response(status=404)
+    register_alerts.release_hold(
+        db.session, alert.id, unit=unit(), actor=current_user.actor,
+        note=request.form.get("note", ""),
+    )  # fmt: skip
+    db.session.commit()
+    return redirect(url_for("police.report", report_id=report_id), code=303)
 
 
 @bp.get("/meldingen/<int:report_id>/foto")

@@ -7,11 +7,11 @@ from urllib.parse import urlsplit
 
 from flask import Blueprint, current_app, redirect, render_template, request, url_for
 
-from ..extensions import db, limiter
+from ..extensions import limiter
 from ..i18n import LANG_COOKIE
 from ..matching import KINDS
 from ..reference.data import CATEGORIES
-from ..stolen import lookup
+from .api import guarded_check
 
 bp = Blueprint("public", __name__)
 MAX_QUERY = 100
@@ -34,7 +34,7 @@ def check() -> Any:
             "public/home.html", kinds=KINDS, query=query, kind=kind,
             error="empty" if not query else "too_long",
         ), 400  # fmt: skip
-    result = lookup.check(db.session, query, kind)
+    result = guarded_check(query, kind)
     return render_template("public/result.html", result=result, categories=CATEGORIES)
 
 

@@ -16,6 +16,7 @@ from sqlalchemy.orm import Session
 from ..matching import Kind, Outcome, ParsedIdentifier, classify, compare, from_storage, parse
 from ..matching.distance import osa
 from ..matching.index import Probe, probe
+from ..metrics import count_check
 from .models import StolenItem, StolenNearPiece
 
 MAX_MATCHES = 50
@@ -47,7 +48,7 @@ def check(session: Session, query: str, kind: str = "auto") -> dict[str, Any]:
     seen = {f.item.id for f in matches}
     near = _best_near([f for f in near if f.item.id not in seen])
     chosen = next((p for p in parsed if any(f.item.kind == p.kind for f in matches)), parsed[0])
-    return {
+    result = {
         "query": query,
         "kind": chosen.kind.value,
         "normalized": chosen.normalized,
@@ -57,6 +58,8 @@ def check(session: Session, query: str, kind: str = "auto") -> dict[str, Any]:
         "near": [public_item(f.item, "near") for f in near],
         "display": chosen.display,
     }
+    count_check(result)
+    return result
 
 
 def lookup(session: Session, p: ParsedIdentifier) -> tuple[list[Found], list[Found]]:

@@ -14,8 +14,9 @@ from typing import Any
 import cv2
 from sqlalchemy.orm import Session
 
-from ..errors import Busy
+from ..errors import Busy, StophelingError
 from ..matching import KINDS
+from ..metrics import count_scan
 from ..scan.loader import load_image
 from ..scan.pipeline import scan_image
 from ..scan.types import Candidate, ScanResult
@@ -38,12 +39,19 @@ def scan_and_check(
     """The API answer: the image size, each candidate with its check result, the time."""
     slot = _semaphore(concurrency)
     if not slot.acquire(blocking=False):
+        count_scan("busy")
         raise Busy("All scanners are busy; try again in a moment.", retry_after=RETRY_AFTER_SECONDS)
     try:
         result = scan_image(data, engine=engine, max_bytes=max_bytes, max_pixels=max_pixels)
+    except StophelingError as exc:
+        count_scan(exc.code)
+        raise
     finally:
         slot.release()
-    return serialize(session, result)
+    answer = serialize(session, result)
+    checks = [c["check"] for c in answer["candidates"] if c["check"]]
+    count_scan("hit" if any(c["flagged"] for c in checks) else "read" if checks else "nothing")
+    return answer
 
 
 def serialize(session: Session, result: ScanResult) -> dict[str, Any]:

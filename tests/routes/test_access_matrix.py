@@ -13,6 +13,7 @@ from tests.conftest import PASSWORD
 
 ROLES = ("anonymous", "citizen", "dealer", "municipality", "boa", "police", "admin")
 PUBLIC, POLICE, ADMIN, TOKEN = "public", "police", "admin", "police token"
+DEALER_TOKEN = "dealer token"  # the dealers' API: a session never opens it either
 CREDENTIALS = "credentials"  # the login itself: empty credentials are refused with 401
 
 # endpoint: (method, path, who may use it). {ref} is a stolen item of the officer's unit.
@@ -29,6 +30,8 @@ ROUTES = {
     "login.submit": ("POST", "/inloggen", CREDENTIALS),
     "login.logout": ("POST", "/uitloggen", PUBLIC),
     "ops.health": ("GET", "/healthz", PUBLIC),
+    # Open in development (as here); a token or allowed addresses elsewhere (test_metrics.py).
+    "metrics": ("GET", "/metrics", PUBLIC),
     "openapi.spec": ("GET", "/api/v1/openapi.json", PUBLIC),
     "openapi.docs": ("GET", "/api/v1/docs", PUBLIC),
     "openapi.swagger_ui_oauth_redirect": ("GET", "/docs/oauth2-redirect", PUBLIC),
@@ -49,6 +52,54 @@ ROUTES = {
     "police.item": ("GET", "/politie/gestolen/{ref}", POLICE),
     "police.item_status": ("POST", "/politie/gestolen/{ref}/status", POLICE),
     "police.import_items": ("POST", "/politie/gestolen/import", POLICE),
+    "police.release_hold": ("POST", "/politie/meldingen/1/vrijgeven", POLICE),
+    # Inspection (issue 6): police officers; a BOA only with its municipality's grant, which
+    # the BOA made here lacks (403) - tests/dealers/test_register_access.py covers grants.
+    "inspection.index": ("GET", "/inspectie/", POLICE),
+    "inspection.search": ("POST", "/inspectie/zoeken", POLICE),
+    "inspection.dealer": ("GET", "/inspectie/handelaren/1", POLICE),
+    "inspection.sales": ("GET", "/inspectie/handelaren/1/verkoop", POLICE),
+    "inspection.purchase": ("GET", "/inspectie/handelaren/1/inkoop/1", POLICE),
+    "inspection.open_purchase": ("POST", "/inspectie/handelaren/1/inkoop/1", POLICE),
+    "inspection.photo": ("GET", "/inspectie/handelaren/1/inkoop/1/foto", POLICE),
+    "inspection.sale": ("GET", "/inspectie/handelaren/1/verkoop/1", POLICE),
+    "inspection.open_sale": ("POST", "/inspectie/handelaren/1/verkoop/1", POLICE),
+    "inspection.verify": ("GET", "/inspectie/handelaren/1/controle", POLICE),
+    # Municipal oversight (issue 6): the municipality's own dealers, settings, BOAs, audit log.
+    "municipality.suspend_form": ("GET", "/gemeente/handelaren/1/schorsen", "municipality"),
+    "municipality.suspend_dealer": ("POST", "/gemeente/handelaren/1/schorsen", "municipality"),
+    "municipality.reinstate_dealer": ("POST", "/gemeente/handelaren/1/herstellen", "municipality"),
+    "municipality.settings": ("GET", "/gemeente/instellingen", "municipality"),
+    "municipality.save_settings": ("POST", "/gemeente/instellingen", "municipality"),
+    "municipality.compliance": ("GET", "/gemeente/naleving", "municipality"),
+    "municipality.boas": ("GET", "/gemeente/boas", "municipality"),
+    "municipality.grant_boa": ("POST", "/gemeente/boas/1/toegang", "municipality"),
+    "municipality.revoke_boa": ("POST", "/gemeente/boas/1/intrekken", "municipality"),
+    "municipality.audit": ("GET", "/gemeente/auditlog", "municipality"),
+    # Dealers' registers (issue 6). The dealer made here has no business: its pages answer 404
+    # (reached the view); tests/dealers/test_dealer_pages.py covers dealer A against dealer B.
+    "dealer.signup_form": ("GET", "/handelaar/aanmelden", PUBLIC),
+    "dealer.signup": ("POST", "/handelaar/aanmelden", PUBLIC),
+    "dealer.index": ("GET", "/handelaar/", "dealer"),
+    "dealer.purchases": ("GET", "/handelaar/inkoop", "dealer"),
+    "dealer.new_purchase": ("GET", "/handelaar/inkoop/nieuw", "dealer"),
+    "dealer.add_purchase": ("POST", "/handelaar/inkoop", "dealer"),
+    "dealer.purchase": ("GET", "/handelaar/inkoop/1", "dealer"),
+    "dealer.photo": ("GET", "/handelaar/inkoop/1/foto", "dealer"),
+    "dealer.sales": ("GET", "/handelaar/verkoop", "dealer"),
+    "dealer.new_sale": ("GET", "/handelaar/verkoop/nieuw", "dealer"),
+    "dealer.add_sale": ("POST", "/handelaar/verkoop", "dealer"),
+    "dealer.verify": ("POST", "/handelaar/controleren", "dealer"),
+    "dealer.export": ("GET", "/handelaar/export/inkoop.csv", "dealer"),
+    "dealer.tokens": ("GET", "/handelaar/api-sleutels", "dealer"),
+    "dealer.add_token": ("POST", "/handelaar/api-sleutels", "dealer"),
+    "dealer.revoke_token": ("POST", "/handelaar/api-sleutels/1/intrekken", "dealer"),
+    "dealer_api.create_purchase": ("POST", "/api/v1/dealer/purchases", DEALER_TOKEN),
+    "dealer_api.list_purchases": ("GET", "/api/v1/dealer/purchases", DEALER_TOKEN),
+    "dealer_api.create_sale": ("POST", "/api/v1/dealer/sales", DEALER_TOKEN),
+    "dealer_api.list_sales": ("GET", "/api/v1/dealer/sales", DEALER_TOKEN),
+    "municipality.dealers": ("GET", "/gemeente/handelaren", "municipality"),
+    "municipality.decide_dealer": ("POST", "/gemeente/handelaren/1/besluit", "municipality"),
     "admin.index": ("GET", "/beheer/", ADMIN),
     "admin.add_user": ("POST", "/beheer/gebruikers", ADMIN),
     "admin.change_user": ("POST", "/beheer/gebruikers/1", ADMIN),
@@ -57,6 +108,44 @@ ROUTES = {
     "admin.retry": ("POST", "/beheer/leveringen/1/opnieuw", ADMIN),
     "admin.add_token": ("POST", "/beheer/tokens", ADMIN),
     "admin.revoke_token": ("POST", "/beheer/tokens/1/intrekken", ADMIN),
+    # Residents' accounts and vaults (issue 4). A vault item that is not one's own answers
+    # 404 (reached the view); tests/vault/test_access.py covers resident A against B.
+    "account.register_form": ("GET", "/registreren", PUBLIC),
+    "account.register": ("POST", "/registreren", PUBLIC),
+    "account.confirm": ("GET", "/account/bevestigen/x", PUBLIC),
+    "account.resend": ("POST", "/account/bevestiging-opnieuw", PUBLIC),
+    "account.forgot_form": ("GET", "/wachtwoord-vergeten", PUBLIC),
+    "account.forgot": ("POST", "/wachtwoord-vergeten", PUBLIC),
+    "account.reset_form": ("GET", "/wachtwoord-herstellen/x", PUBLIC),
+    "account.reset": ("POST", "/wachtwoord-herstellen/x", PUBLIC),
+    "account.settings": ("GET", "/account", "citizen"),
+    "account.change_name": ("POST", "/account/naam", "citizen"),
+    "account.change_email": ("POST", "/account/e-mail", "citizen"),
+    "account.change_password": ("POST", "/account/wachtwoord", "citizen"),
+    "account.delete": ("POST", "/account/verwijderen", "citizen"),
+    "vault.index": ("GET", "/spullen/", "citizen"),
+    "vault.new": ("GET", "/spullen/nieuw", "citizen"),
+    "vault.create": ("POST", "/spullen/nieuw", "citizen"),
+    "vault.scan": ("POST", "/spullen/scannen", "citizen"),
+    "vault.item": ("GET", "/spullen/1", "citizen"),
+    "vault.edit": ("GET", "/spullen/1/bewerken", "citizen"),
+    "vault.update": ("POST", "/spullen/1/bewerken", "citizen"),
+    "vault.delete": ("POST", "/spullen/1/verwijderen", "citizen"),
+    "vault.upload": ("POST", "/spullen/1/bestanden", "citizen"),
+    "vault.file": ("GET", "/spullen/1/bestanden/1", "citizen"),
+    "vault.delete_file": ("POST", "/spullen/1/bestanden/1/verwijderen", "citizen"),
+    "vault.stolen_form": ("GET", "/spullen/1/gestolen", "citizen"),
+    "vault.mark_stolen": ("POST", "/spullen/1/gestolen", "citizen"),
+    "vault.case_number": ("POST", "/spullen/1/zaaknummer", "citizen"),
+    "vault.recovered": ("POST", "/spullen/1/teruggevonden", "citizen"),
+    "vault.check": ("GET", "/spullen/1/controleren", "citizen"),
+    "vault.sheet": ("GET", "/spullen/aangifte", "citizen"),
+    "vault.sheet_pdf": ("GET", "/spullen/aangifte.pdf", "citizen"),
+    "vault.item_sheet": ("GET", "/spullen/1/aangifte", "citizen"),
+    "vault.item_sheet_pdf": ("GET", "/spullen/1/aangifte.pdf", "citizen"),
+    "vault.export": ("GET", "/spullen/export.zip", "citizen"),
+    "vault.import_form": ("GET", "/spullen/importeren", "citizen"),
+    "vault.import_archive": ("POST", "/spullen/importeren", "citizen"),
 }
 
 
@@ -68,7 +157,7 @@ def test_every_route_is_in_the_table(app):
 def expected(access: str, role: str) -> str:
     if access == PUBLIC:
         return "allowed"
-    if access in (TOKEN, CREDENTIALS):
+    if access in (TOKEN, DEALER_TOKEN, CREDENTIALS):
         return "401"  # a session never opens the police API: only a token does
     if role == "anonymous":
         return "login"

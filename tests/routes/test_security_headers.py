@@ -26,7 +26,7 @@ def test_production_refuses_a_development_secret_and_sends_hsts(database_url):
 
     with pytest.raises(RuntimeError, match="SECRET_KEY"):
         create_app({"ENV_NAME": "production", "SQLALCHEMY_DATABASE_URI": database_url})
-    app = create_app({"ENV_NAME": "production", "SECRET_KEY": "x" * 40,
+    app = create_app({"ENV_NAME": "production", "SECRET_KEY": "x" * 40, "VAULT_KEY": "v" * 40,
                       "RATELIMIT_STORAGE_URI": "redis://127.0.0.1:6379/15",
                       "SQLALCHEMY_DATABASE_URI": database_url})  # fmt: skip
     r = app.test_client().get("/healthz")
