@@ -85,8 +85,20 @@ def import_stolen(path: str, batch_size: int) -> None:
         f"created {report.created}, updated {report.updated}, unchanged {report.unchanged}, "
         f"rejected {report.rejected}"
     )
+    if report.created + report.updated and db.engine.dialect.name == "postgresql":
+        _vacuum_register()
     if report.rejected:
         sys.exit(1)
+
+
+def _vacuum_register() -> None:
+    """After a bulk import on PostgreSQL: fresh planner statistics, and the trigram index's
+    pending list merged. Without it (autovacuum off, or not yet run) every check scans the
+    pending list and plans without statistics: 30 ms a check instead of 10 at 100,000 items."""
+    tables = "stolen_items, stolen_near_pieces, stolen_item_events"
+    with db.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
+        conn.exec_driver_sql(f"VACUUM (ANALYZE) {tables}")
+    click.echo("vacuumed and analyzed the register's tables")
 
 
 @click.command("create-token")

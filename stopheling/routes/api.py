@@ -140,6 +140,7 @@ def import_stolen() -> Any:
         db.session, request.stream, actor=police_actor(), only_unit=current_police_unit()
     )
     db.session.commit()
+    register.refresh_statistics(db.session, report)
     return report.as_dict()
 
 

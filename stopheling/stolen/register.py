@@ -10,7 +10,7 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import delete, insert, select, update
+from sqlalchemy import delete, insert, select, text, update
 from sqlalchemy.orm import Session
 
 from ..errors import NotFound, Unprocessable
@@ -216,6 +216,23 @@ def _update_changed(session: Session, changed: list[Any], actor: str) -> None:
         [{"item_id": old.id, "at": now, "action": "updated", "status": old.status, "actor": actor}
          for old, _, _ in changed],
     )  # fmt: skip
+
+
+# Rows an import must add before the planner's statistics are refreshed at once.
+ANALYZE_AFTER = 10_000
+
+
+def refresh_statistics(session: Session, report: ImportReport) -> None:
+    """After a large import on PostgreSQL, refresh the planner's statistics of the register.
+
+    Autovacuum does it too, but later (or never where it is off): until then the
+    near-piece query is planned without statistics, 24 ms a check instead of 10 at
+    100,000 items. ANALYZE samples, so it costs a fraction of a second at any size."""
+    if report.created + report.updated < ANALYZE_AFTER:
+        return
+    if session.get_bind().dialect.name == "postgresql":
+        session.execute(text("ANALYZE stolen_items, stolen_near_pieces"))
+        session.commit()
 
 
 def create_item(session: Session, data: Any, *, actor: str, only_unit: str | None) -> StolenItem:
