@@ -146,3 +146,20 @@ def test_a_retry_with_the_same_idempotency_key_records_once(client, dealer_token
     assert other.get_json()["number"] == 2
     with app.app_context():
         assert db.session.query(PurchaseEntry).count() == 2
+
+
+def test_an_app_gets_its_users_language_from_accept_language(client, dealer_token):
+    token = dealer_token()
+    post(client, token, "/api/v1/dealer/purchases", body())
+    sale = {
+        "purchase_number": 1, "sold_at": datetime.now(UTC).isoformat(), "price_cents": 20000,
+        "buyer": {"name": "B. Koper", "address": "Kerkstraat 1, Utrecht"},
+    }  # fmt: skip
+    headers = {"Authorization": f"Bearer {token}", "Accept-Language": "en-GB,en;q=0.9"}
+    english = client.post("/api/v1/dealer/sales", json=sale, headers=headers)
+    assert english.get_json()["error"]["code"] == "hold_period"
+    message = english.get_json()["error"]["message"]
+    assert "tot en met" not in message and "until" in message.lower(), message
+    # the pages stay Dutch first whatever the browser says, until the person switches
+    page = client.get("/", headers={"Accept-Language": "en"})
+    assert 'lang="nl"' in page.get_data(as_text=True)
