@@ -18,16 +18,7 @@ log = logging.getLogger(__name__)
 
 
 def settings_from(config: Any) -> MailSettings:
-    return MailSettings(
-        host=config["SMTP_HOST"],
-        port=config["SMTP_PORT"],
-        starttls=config["SMTP_STARTTLS"],
-        username=config["SMTP_USERNAME"],
-        password=config["SMTP_PASSWORD"],
-        sender=config["MAIL_FROM"],
-        timeout=config["DELIVERY_TIMEOUT_SECONDS"],
-        log_unsent=config["ENV_NAME"] != "production",
-    )
+    return MailSettings.from_config(config)
 
 
 def _message(settings: MailSettings, to: str, subject: str, body: str) -> EmailMessage:

@@ -45,6 +45,19 @@ class MailSettings:
     timeout: float = 10.0
     log_unsent: bool = True  # False in production
 
+    @classmethod
+    def from_config(cls, config: Any) -> MailSettings:
+        return cls(
+            host=config["SMTP_HOST"],
+            port=config["SMTP_PORT"],
+            starttls=config["SMTP_STARTTLS"],
+            username=config["SMTP_USERNAME"],
+            password=config["SMTP_PASSWORD"],
+            sender=config["MAIL_FROM"],
+            timeout=config["DELIVERY_TIMEOUT_SECONDS"],
+            log_unsent=config["ENV_NAME"] != "production",
+        )
+
 
 def report_document(report: HitReport) -> dict[str, Any]:
     """The JSON a unit receives: the report, the reporter's contact and the police's item."""

@@ -50,15 +50,7 @@ class WorkerSettings:
             breaker_threshold=config["DELIVERY_BREAKER_THRESHOLD"],
             breaker_cooldown_ms=config["DELIVERY_BREAKER_COOLDOWN_MS"],
         )
-        mail = delivery.MailSettings(
-            host=config["SMTP_HOST"],
-            port=config["SMTP_PORT"],
-            starttls=config["SMTP_STARTTLS"],
-            username=config["SMTP_USERNAME"],
-            password=config["SMTP_PASSWORD"],
-            sender=config["MAIL_FROM"],
-            log_unsent=config["ENV_NAME"] != "production",
-        )
+        mail = delivery.MailSettings.from_config(config)
         return cls(
             policy=policy,
             mail=mail,

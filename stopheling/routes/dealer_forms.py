@@ -18,25 +18,11 @@ from wtforms import (
     TextAreaField,
     TimeField,
 )
-from wtforms.fields.choices import SelectChoice
 from wtforms.validators import Length, NumberRange, Optional
 from wtforms.widgets import CheckboxInput, ListWidget
 
+from .form_fields import KIND_CHOICES, choices
 
-def choices(pairs: list[tuple[str, object]]) -> list[SelectChoice]:
-    return [SelectChoice(value, label) for value, label in pairs]  # type: ignore[arg-type]
-
-
-KIND_CHOICES = choices(
-    [
-        ("auto", _("Automatisch herkennen")),
-        ("serial", _("Serienummer")),
-        ("imei", _("IMEI (telefoon)")),
-        ("frame", _("Framenummer (fiets)")),
-        ("plate", _("Kenteken")),
-        ("vin", _("Chassisnummer (VIN)")),
-    ]
-)
 TERMS_CHOICES = choices(
     [
         ("purchase", _("Koop")),

@@ -18,24 +18,10 @@ from wtforms import (
     StringField,
     TextAreaField,
 )
-from wtforms.fields.choices import SelectChoice
 from wtforms.validators import InputRequired, Length, NumberRange, Optional
 
+from .form_fields import KIND_CHOICES, choices
 
-def choices(pairs: list[tuple[str, object]]) -> list[SelectChoice]:
-    return [SelectChoice(value, label) for value, label in pairs]  # type: ignore[arg-type]
-
-
-KIND_CHOICES = choices(
-    [
-        ("auto", _("Automatisch herkennen")),
-        ("serial", _("Serienummer")),
-        ("imei", _("IMEI (telefoon)")),
-        ("frame", _("Framenummer (fiets)")),
-        ("plate", _("Kenteken")),
-        ("vin", _("Chassisnummer (VIN)")),
-    ]
-)
 REQUIRED = _("Vul dit in.")
 BAD_DATE = _("Vul een datum in als 2024-03-31.")
 
