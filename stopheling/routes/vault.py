@@ -7,7 +7,6 @@ up through the owner (the services answer NotFound for anyone else's, which beco
 from __future__ import annotations
 
 import logging
-from datetime import date
 from typing import Any
 
 from apiflask import APIBlueprint
@@ -26,17 +25,16 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from werkzeug.exceptions import RequestEntityTooLarge
 
-from ..accounts import audit
 from ..errors import StophelingError
 from ..extensions import db, limiter
 from ..matching import KINDS
 from ..reference.data import CATEGORIES
 from ..stolen import scanning
-from ..vault import archive, service
+from ..vault import service
 from ..vault.crypto import VaultCipher
 from ..vault.files import FileStore, check_upload
 from ..vault.service import IdentifierInput, InvalidItem, ItemInput
-from ..vault.sheet import SheetItem, euro, render_pdf
+from ..vault.sheet import euro
 from . import vault_forms as forms
 from .account import current_password_only
 from .api import scan_settings
@@ -444,204 +442,5 @@ def delete_file(item_id: int, file_id: int) -> Any:
     return redirect(url_for("vault.item", item_id=item_id), code=303)
 
 
-# --- after a theft ----------------------------------------------------------------------
-
-
-@bp.get("/<int:item_id>/gestolen")
-def stolen_form(item_id: int) -> str:
-    it = _item(item_id)
-    form = forms.StolenForm(formdata=None, obj=it)
-    return render_template("vault/stolen.html", item=it, form=form, errors={})
-
-
-@bp.post("/<int:item_id>/gestolen")
-def mark_stolen(item_id: int) -> Any:
-    it = _item(item_id)
-    form = forms.StolenForm()
-    if not form.validate():
-        return render_template("vault/stolen.html", item=it, form=form, errors={}), 422
-    try:
-        service.mark_stolen(
-            it,
-            on=form.stolen_on.data,
-            place=form.stolen_place.data or "",
-            how=form.stolen_how.data or "",
-        )
-    except InvalidItem as exc:
-        db.session.rollback()
-        return render_template(
-            "vault/stolen.html", item=it, form=form, errors=_messages(exc.errors)
-        ), 422
-    db.session.commit()
-    flash(
-        _(
-            "Gemarkeerd als gestolen. "
-            "Download het aangifteformulier en neem het mee naar de politie."
-        )
-    )
-    return redirect(url_for("vault.item", item_id=it.id), code=303)
-
-
-@bp.post("/<int:item_id>/zaaknummer")
-def case_number(item_id: int) -> Any:
-    it = _item(item_id)
-    form = forms.CaseForm()
-    try:
-        service.set_police_case(it, form.police_case.data or "")
-    except InvalidItem as exc:
-        db.session.rollback()
-        return _item_page_error(it, msg(exc.errors["police_case"]), 422)
-    db.session.commit()
-    flash(_("Het zaaknummer is opgeslagen."))
-    return redirect(url_for("vault.item", item_id=it.id), code=303)
-
-
-@bp.post("/<int:item_id>/teruggevonden")
-def recovered(item_id: int) -> Any:
-    it = _item(item_id)
-    service.recovered(it)
-    db.session.commit()
-    flash(_("Fijn dat u het terug heeft. De diefstal is van dit voorwerp verwijderd."))
-    return redirect(url_for("vault.item", item_id=it.id), code=303)
-
-
-@bp.get("/<int:item_id>/controleren")
-def check(item_id: int) -> str:
-    it = _item(item_id)
-    results = service.check_item(db.session, cipher(), it)
-    return render_template("vault/check.html", item=it, results=results, categories=CATEGORIES)
-
-
-def _sheet_items(items: list[Any]) -> list[SheetItem]:
-    out = []
-    for it in items:
-        entry = SheetItem(it, service.identifiers_of(cipher(), it))
-        for f in it.files:
-            try:
-                data = store().read(f.stored_name)
-            except OSError:  # lost on disk: the sheet without it beats no sheet
-                log.exception("vault sheet: file %s is missing", f.stored_name)
-                continue
-            if f.role == "photo" and f.content_type.startswith("image/"):
-                entry.photos.append(data)
-            elif f.content_type.startswith("image/"):
-                entry.image_receipts.append(data)
-            else:
-                entry.pdf_receipts.append((f.original_name, data))
-        out.append(entry)
-    return out
-
-
-def _sheet_html(items: list[Any]) -> str:
-    return render_template(
-        "vault/sheet.html",
-        items=items,
-        identifiers={i.id: service.identifiers_of(cipher(), i) for i in items},
-        labels=dict(categories()),
-        euro=euro,
-        today=date.today(),
-    )
-
-
-def _sheet_pdf(items: list[Any], filename: str) -> Response:
-    pdf = render_pdf(
-        _sheet_items(items),
-        owner_name=current_user.name,
-        owner_email=current_user.email,
-        today=date.today(),
-    )
-    response = Response(pdf, mimetype="application/pdf")
-    response.headers["Content-Disposition"] = f'attachment; filename="{filename}"'
-    response.headers["Cache-Control"] = "private, no-store"
-    return response
-
-
-@bp.get("/aangifte")
-def sheet() -> str:
-    return _sheet_html(service.stolen_items(db.session, current_user))
-
-
-@bp.get("/aangifte.pdf")
-def sheet_pdf() -> Any:
-    items = service.stolen_items(db.session, current_user)
-    if not items:
-        flash(_("Er zijn geen voorwerpen als gestolen gemarkeerd."))
-        return redirect(url_for("vault.index"), code=303)
-    return _sheet_pdf(items, "aangifte-bijlage.pdf")
-
-
-@bp.get("/<int:item_id>/aangifte")
-def item_sheet(item_id: int) -> str:
-    return _sheet_html([_item(item_id)])
-
-
-@bp.get("/<int:item_id>/aangifte.pdf")
-def item_sheet_pdf(item_id: int) -> Response:
-    return _sheet_pdf([_item(item_id)], f"aangifte-bijlage-{item_id}.pdf")
-
-
-# --- export and import ------------------------------------------------------------------
-
-
-@bp.get("/export.zip")
-def export() -> Response:
-    items = service.list_items(db.session, cipher(), current_user)
-    data = archive.export_zip(cipher(), store(), current_user, items)
-    audit.record(
-        db.session,
-        actor=current_user.actor,
-        action="vault_export",
-        subject=current_user.actor,
-        reason="the owner exported their vault",
-    )
-    db.session.commit()
-    response = Response(data, mimetype="application/zip")
-    name = f"stopheling-spullen-{date.today().isoformat()}.zip"
-    response.headers["Content-Disposition"] = f'attachment; filename="{name}"'
-    response.headers["Cache-Control"] = "private, no-store"
-    return response
-
-
-@bp.get("/importeren")
-def import_form() -> str:
-    return render_template("vault/import.html", form=forms.ImportForm(), error=None)
-
-
-@bp.post("/importeren")
-def import_archive() -> Any:
-    form = forms.ImportForm()
-    upload = request.files.get("archive")
-    if upload is None or not upload.filename:
-        return render_template(
-            "vault/import.html", form=form, error=_("Kies eerst een zip-bestand.")
-        ), 400
-    try:
-        created, names = archive.import_zip(
-            db.session,
-            cipher(),
-            store(),
-            current_user,
-            upload.stream,
-            max_file_bytes=current_app.config["VAULT_MAX_FILE_BYTES"],
-            max_pixels=current_app.config["VAULT_MAX_PIXELS"],
-        )
-    except StophelingError as exc:
-        db.session.rollback()
-        detail = _import_detail(exc)
-        return render_template(
-            "vault/import.html", form=form, error=msg(exc.code), detail=detail
-        ), 422
-    _commit_or_discard(names)
-    flash(_("%(n)s voorwerpen ingelezen.", n=len(created)))
-    return redirect(url_for("vault.index"), code=303)
-
-
-def _import_detail(exc: StophelingError) -> str:
-    item = getattr(exc, "item", None)
-    detail = getattr(exc, "detail", "")
-    parts = []
-    if item:
-        parts.append(_("Voorwerp %(n)s", n=item))
-    if detail:
-        parts.append(detail)
-    return " · ".join(parts)
+# The theft and export routes live beside this module, on this blueprint.
+from . import vault_archive, vault_theft  # noqa: E402, F401
