@@ -61,13 +61,18 @@ def acknowledge(session: Session, report: HitReport, *, actor: str) -> HitReport
     return report
 
 
+MAX_NOTE = 2000  # a close note; longer is refused, never cut
+
+
 def close(session: Session, report: HitReport, *, actor: str, note: str) -> HitReport:
     """Close with a note for the unit (the citizen sees that it is closed, not the note)."""
     if not note.strip():
         raise Unprocessable("Write a note when closing a report.", code="missing_note")
+    if len(note.strip()) > MAX_NOTE:
+        raise Unprocessable(f"A note has at most {MAX_NOTE} characters.", code="long_note")
     if report.acknowledged_at is None:
         report.acknowledged_at, report.acknowledged_by = utcnow(), actor
     report.status, report.closed_at, report.closed_by = "closed", utcnow(), actor
-    report.close_note = note.strip()[:2000]
+    report.close_note = note.strip()
     session.flush()
     return report

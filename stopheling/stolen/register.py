@@ -218,6 +218,7 @@ def _update_changed(session: Session, changed: list[Any], actor: str) -> None:
     )  # fmt: skip
 
 
+MAX_NOTE = 2000  # a status change's note
 # Rows an import must add before the planner's statistics are refreshed at once.
 ANALYZE_AFTER = 10_000
 
@@ -265,6 +266,8 @@ def set_status(
     """Mark an item stolen, recovered or withdrawn; the change is kept in its history."""
     if status not in STATUSES:
         raise Unprocessable(f"status must be one of {', '.join(STATUSES)}.", code="invalid_status")
+    if note is not None and len(note) > MAX_NOTE:
+        raise Unprocessable(f"A note has at most {MAX_NOTE} characters.", code="long_note")
     if status != item.status:
         item.status = status
         item.events.append(StolenItemEvent(action="status", status=status, actor=actor, note=note))

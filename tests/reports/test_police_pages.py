@@ -222,3 +222,25 @@ def test_admin_adds_a_channel_and_an_officer_who_then_logs_in(app, client, login
     assert 'id="new-token">shp_' in made.get_data(as_text=True)
     page = admin.get("/beheer/").get_data(as_text=True)
     assert "https://politie.invalid/hook" in page and "agent@politie.invalid" in page
+
+
+def test_over_long_notes_are_refused_and_change_nothing(app, world, login):
+    client = login("police", "AM")
+    ref, report = world["AM"]
+    token = csrf(client, f"/politie/meldingen/{report}")
+    long_note = "x" * 2001
+    closing = client.post(
+        f"/politie/meldingen/{report}/afsluiten", data={"csrf_token": token, "note": long_note}
+    )
+    assert closing.status_code == 422
+    status = client.post(
+        f"/politie/gestolen/{ref}/status",
+        data={"csrf_token": token, "status": "recovered", "note": long_note},
+    )
+    assert status.status_code == 422
+    with app.app_context():
+        assert db.session.get(HitReport, report).status != "closed"
+        from stopheling.stolen.models import StolenItem
+
+        item = db.session.scalar(select(StolenItem).where(StolenItem.ref == ref))
+        assert item.status == "stolen"
