@@ -205,22 +205,27 @@ def _client_key() -> str | None:
 @bp.output(schemas.PurchasePage)
 @bp.doc(summary="List own purchases", description="Newest first, paginated.")
 def list_purchases(args: dict[str, Any]) -> Any:
+    rows, page = _own_page(PurchaseEntry, PurchaseEntry.identifiers, args)
+    held = held_entry_ids(db.session, [e.id for e in rows])
+    return page | {
+        "items": [purchase_document(e, held=e.id in held, with_seller=True) for e in rows]
+    }
+
+
+def _own_page(model: Any, related: Any, args: dict[str, Any]) -> tuple[list[Any], dict[str, Any]]:
+    """One page of the dealer's own ``model`` entries, newest first, and the page's numbers."""
     dealer = current_dealer()
     page, per_page = _page(args)
-    total = db.session.scalar(select(func.count()).where(PurchaseEntry.dealer_id == dealer.id))
+    total = db.session.scalar(select(func.count()).where(model.dealer_id == dealer.id))
     rows = db.session.scalars(
-        select(PurchaseEntry)
-        .where(PurchaseEntry.dealer_id == dealer.id)
-        .options(selectinload(PurchaseEntry.identifiers))
-        .order_by(PurchaseEntry.number.desc())
+        select(model)
+        .where(model.dealer_id == dealer.id)
+        .options(selectinload(related))
+        .order_by(model.number.desc())
         .offset((page - 1) * per_page)
         .limit(per_page)
     ).all()
-    held = held_entry_ids(db.session, [e.id for e in rows])
-    return {
-        "items": [purchase_document(e, held=e.id in held, with_seller=True) for e in rows],
-        "page": page, "per_page": per_page, "total": total or 0,
-    }  # fmt: skip
+    return list(rows), {"page": page, "per_page": per_page, "total": total or 0}
 
 
 @bp.post("/sales")
@@ -270,18 +275,5 @@ def create_sale(data: Any) -> Any:
 @bp.output(schemas.SalePage)
 @bp.doc(summary="List own sales", description="Newest first, paginated.")
 def list_sales(args: dict[str, Any]) -> Any:
-    dealer = current_dealer()
-    page, per_page = _page(args)
-    total = db.session.scalar(select(func.count()).where(SaleEntry.dealer_id == dealer.id))
-    rows = db.session.scalars(
-        select(SaleEntry)
-        .where(SaleEntry.dealer_id == dealer.id)
-        .options(selectinload(SaleEntry.purchase))
-        .order_by(SaleEntry.number.desc())
-        .offset((page - 1) * per_page)
-        .limit(per_page)
-    ).all()
-    return {
-        "items": [sale_document(e, with_buyer=True) for e in rows],
-        "page": page, "per_page": per_page, "total": total or 0,
-    }  # fmt: skip
+    rows, page = _own_page(SaleEntry, SaleEntry.purchase, args)
+    return page | {"items": [sale_document(e, with_buyer=True) for e in rows]}
