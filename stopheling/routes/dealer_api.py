@@ -18,6 +18,7 @@ from sqlalchemy.orm import selectinload
 from ..accounts.models import ApiToken
 from ..accounts.tokens import find_token
 from ..dealers import register as reg
+from ..dealers import sales
 from ..dealers.alerts import held_entry_ids
 from ..dealers.export import purchase_document, sale_document
 from ..dealers.models import Dealer, PurchaseEntry, SaleEntry
@@ -249,14 +250,14 @@ def create_sale(data: Any) -> Any:
         return sale_document(earlier, with_buyer=True), 200
     body = _body()
     buyer = body.get("buyer") if isinstance(body.get("buyer"), dict) else {}
-    sale = reg.SaleInput(
+    sale = sales.SaleInput(
         purchase_number=_int(body, "purchase_number"), sold_at=_moment(body, "sold_at"),
         price_cents=_int(body, "price_cents"), buyer_name=_text(buyer, "name"),
         buyer_address=_text(buyer, "address"), corrects_number=_int(body, "corrects_number"),
         correction_reason=_text(body, "correction_reason"),
     )  # fmt: skip
     try:
-        entry = reg.record_sale(db.session, dealer, sale, actor=actor(), client_key=key)
+        entry = sales.record_sale(db.session, dealer, sale, actor=actor(), client_key=key)
     except reg.RegisterRefused as exc:
         db.session.rollback()
         raise refused(exc) from None

@@ -14,6 +14,7 @@ from sqlalchemy import select
 
 from ..accounts.audit import record
 from ..dealers import register as reg
+from ..dealers import sales as sales_register
 from ..dealers import service
 from ..dealers.export import purchase_rows, sale_rows
 from ..dealers.models import SaleEntry
@@ -57,7 +58,7 @@ def add_sale() -> Any:
     form = forms.SaleForm()
     if not form.validate_on_submit():
         return render_template("dealer/sale_form.html", dealer=dealer, form=form), 400
-    data = reg.SaleInput(
+    data = sales_register.SaleInput(
         purchase_number=_number(form.purchase_number.data),
         sold_at=_local(form.sold_date.data, form.sold_time.data),
         price_cents=_cents(form.price.data), buyer_name=form.buyer_name.data or "",
@@ -66,7 +67,7 @@ def add_sale() -> Any:
         correction_reason=form.correction_reason.data or "",
     )  # fmt: skip
     try:
-        entry = reg.record_sale(db.session, dealer, data, actor=current_user.actor)
+        entry = sales_register.record_sale(db.session, dealer, data, actor=current_user.actor)
     except (reg.RegisterRefused, NotFound) as exc:
         db.session.rollback()
         text = (

@@ -6,7 +6,8 @@ from datetime import UTC, date, datetime, timedelta
 
 import pytest
 
-from stopheling.dealers.register import PurchaseInput, SaleInput
+from stopheling.dealers.register import PurchaseInput
+from stopheling.dealers.sales import SaleInput
 from stopheling.dealers.service import register_dealer, set_dealer_status
 from stopheling.extensions import db
 

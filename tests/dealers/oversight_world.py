@@ -12,6 +12,7 @@ from stopheling.accounts.users import set_role
 from stopheling.dealers import register as reg
 from stopheling.dealers.models import Dealer
 from stopheling.dealers.oversight import grant_access
+from stopheling.dealers.sales import record_sale
 from stopheling.extensions import db
 from tests.conftest import HASH, PASSWORD
 
@@ -52,7 +53,7 @@ def record(dealer_id: int, now=NOW, **overrides):
 
 def sell(dealer_id: int, number: int, now=NOW + timedelta(days=10), **overrides):
     dealer = db.session.get(Dealer, dealer_id)
-    entry = reg.record_sale(db.session, dealer, sale_input(number, **overrides), actor="t", now=now)
+    entry = record_sale(db.session, dealer, sale_input(number, **overrides), actor="t", now=now)
     db.session.commit()
     return entry
 

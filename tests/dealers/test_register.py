@@ -16,6 +16,7 @@ from stopheling.dealers.models import (
     SaleEntry,
 )
 from stopheling.dealers.rules import LOCAL, RegisterRules, last_hold_day, sellable_from
+from stopheling.dealers.sales import record_sale
 from stopheling.extensions import db
 
 from .conftest import NOW, purchase_input, sale_input
@@ -223,13 +224,13 @@ def test_a_correction_is_a_new_entry_that_names_the_old_one(app, make_dealer):
         assert reg.verify_register(db.session, dealer_id) is None
         # the corrected entry can no longer be sold; the correction can
         with pytest.raises(reg.RegisterRefused) as refused:
-            reg.record_sale(
+            record_sale(
                 db.session, db.session.get(Dealer, dealer_id), sale_input(1), actor="t",
                 now=NOW + timedelta(days=10),
             )  # fmt: skip
         db.session.rollback()
         assert refused.value.code == "corrected_entry"
-        sale = reg.record_sale(
+        sale = record_sale(
             db.session, db.session.get(Dealer, dealer_id), sale_input(2), actor="t",
             now=NOW + timedelta(days=10),
         )  # fmt: skip
@@ -266,22 +267,22 @@ def test_a_sale_in_the_hold_period_is_refused_with_the_date(app, make_dealer):
         dealer = db.session.get(Dealer, dealer_id)
         early = NOW + timedelta(days=6)  # Monday 7 December
         with pytest.raises(reg.RegisterRefused) as refused:
-            reg.record_sale(db.session, dealer, sale_input(1, sold_at=early), actor="t", now=early)
+            record_sale(db.session, dealer, sale_input(1, sold_at=early), actor="t", now=early)
         db.session.rollback()
         assert refused.value.code == "hold_period"
         assert "tot en met 08-12-2026" in refused.value.message
         assert db.session.scalar(sa.select(sa.func.count()).select_from(SaleEntry)) == 0
         later = NOW + timedelta(days=7)  # Tuesday 8 December, 10:00 UTC: still the last day
         with pytest.raises(reg.RegisterRefused):
-            reg.record_sale(db.session, dealer, sale_input(1, sold_at=later), actor="t", now=later)
+            record_sale(db.session, dealer, sale_input(1, sold_at=later), actor="t", now=later)
         db.session.rollback()
         ok = NOW + timedelta(days=8)
-        assert reg.record_sale(
+        assert record_sale(
             db.session, dealer, sale_input(1, sold_at=ok), actor="t", now=ok
         ).number == 1  # fmt: skip
         db.session.commit()
         with pytest.raises(reg.RegisterRefused) as again:
-            reg.record_sale(db.session, dealer, sale_input(1, sold_at=ok), actor="t", now=ok)
+            record_sale(db.session, dealer, sale_input(1, sold_at=ok), actor="t", now=ok)
         db.session.rollback()
         assert again.value.code == "already_sold"
         assert reg.verify_register(db.session, dealer_id, "sale") is None
@@ -294,7 +295,7 @@ def test_sales_chain_catches_a_change(app, make_dealer):
         later = NOW + timedelta(days=10)
         for n in range(3):
             record(dealer_id, identifiers=(("serial", f"SALECHAIN{n}"),))
-            reg.record_sale(db.session, dealer, sale_input(n + 1), actor="t", now=later)
+            record_sale(db.session, dealer, sale_input(n + 1), actor="t", now=later)
             db.session.commit()
         db.session.execute(sa.text("UPDATE sale_entries SET buyer_name = 'X' WHERE number = 2"))
         db.session.commit()
